@@ -1,0 +1,6 @@
+import type { LoginBody, SessionUser } from '../../contract/api'
+import { api } from './client'
+
+export const login = (body: LoginBody) => api<SessionUser>('/auth/login', { method: 'POST', body })
+export const logout = () => api<{ ok: true }>('/auth/logout', { method: 'POST' })
+export const me = () => api<SessionUser>('/auth/me')

@@ -1,0 +1,6 @@
+import type { CreateUserBody, UserRow } from '../../contract/api'
+import { api } from './client'
+
+export const listUsers = () => api<UserRow[]>('/users')
+export const createUser = (body: CreateUserBody) => api<UserRow>('/users', { method: 'POST', body })
+export const deleteUser = (id: number) => api<{ ok: true }>(`/users/${id}`, { method: 'DELETE' })

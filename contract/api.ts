@@ -1,0 +1,49 @@
+// Request schemas and response types shared by the SPA and the API: one definition of each shape.
+import { z } from 'zod'
+
+export const ROLES = ['viewer', 'operator', 'admin'] as const
+export type Role = (typeof ROLES)[number]
+
+export const usernameSchema = z.string().trim().regex(/^[a-zA-Z0-9_.-]{1,64}$/, { error: '1–64 letters, digits, ".", "_" or "-"' })
+export const loginBodySchema = z.strictObject({
+  username: z.string().min(1, { error: 'required' }).max(64),
+  password: z.string().min(1, { error: 'required' }).max(1024),
+})
+export const createUserBodySchema = z.strictObject({
+  username: usernameSchema,
+  password: z.string().min(12, { error: 'at least 12 characters' }).max(1024),
+  role: z.enum(ROLES, { error: `one of ${ROLES.join(', ')}` }),
+})
+export type LoginBody = z.infer<typeof loginBodySchema>
+export type CreateUserBody = z.infer<typeof createUserBodySchema>
+
+export interface ApiError { statusCode: number, message: string, data?: unknown }
+export interface Health { status: 'ok', version: string }
+export interface SessionUser { id: number, username: string, role: Role }
+export interface UserRow extends SessionUser { createdAt: string, lastLoginAt: string | null }
+
+export interface TargetSummary { id: string, label: string, reachable: boolean }
+
+export interface Warning { code: string, message: string }
+
+export interface SkipMigrationsState {
+  envFile: string
+  exists: boolean
+  /** The string the app will see in process.env.SKIP_MIGRATIONS, or null when unset. */
+  value: string | null
+  occurrences: { line: number, value: string }[]
+  /** True exactly when the app will skip migrations on its next start. */
+  effective: boolean
+  warnings: Warning[]
+}
+
+export type Connection =
+  | { ok: true, serverVersion: string, database: string, user: string, databaseSizeBytes: number }
+  | { ok: false, error: string }
+
+export interface Overview {
+  target: { id: string, label: string }
+  connection: Connection
+  appRole: string | null
+  skipMigrations: SkipMigrationsState
+}

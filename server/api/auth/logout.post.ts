@@ -1,0 +1,7 @@
+import { defineEventHandler } from 'h3'
+import { session } from '../../http/session'
+
+export default defineEventHandler(async (event) => {
+  await (await session(event)).clear()
+  return { ok: true }
+})

@@ -1,0 +1,5 @@
+import { defineEventHandler } from 'h3'
+import type { Health } from '../../contract/api'
+import pkg from '../../package.json'
+
+export default defineEventHandler((): Health => ({ status: 'ok', version: pkg.version }))

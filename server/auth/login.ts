@@ -1,0 +1,26 @@
+import type pg from 'pg'
+import type { SessionUser } from '../../contract/api'
+import { dummyHash, verifyPassword } from './passwords'
+import { findCredentials } from './users'
+
+// Failures are rows, not memory, so the limit holds across restarts and console instances.
+const WINDOW = '15 minutes'
+const MAX_FAILURES = 5
+
+export type LoginResult = { ok: true, user: SessionUser } | { ok: false, reason: 'invalid' | 'throttled' }
+
+export async function attemptLogin(pool: pg.Pool, username: string, password: string, ip: string): Promise<LoginResult> {
+  const { rows } = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM login_failures WHERE at > now() - $3::interval AND (username = $1 OR ip = $2)`,
+    [username, ip, WINDOW])
+  if (rows[0].n >= MAX_FAILURES) return { ok: false, reason: 'throttled' }
+  const found = await findCredentials(pool, username)
+  const valid = await verifyPassword(password, found?.passwordHash ?? await dummyHash())
+  if (!found || !valid) {
+    await pool.query('INSERT INTO login_failures (username, ip) VALUES ($1, $2)', [username, ip])
+    return { ok: false, reason: 'invalid' }
+  }
+  await pool.query('DELETE FROM login_failures WHERE username = $1', [username])
+  await pool.query('UPDATE users SET last_login_at = now() WHERE id = $1', [found.id])
+  return { ok: true, user: { id: found.id, username: found.username, role: found.role } }
+}

@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs'
+import { parse } from 'dotenv'
+
+export interface EnvFile {
+  path: string
+  exists: boolean
+  /** What the app's process.env gets from the file, parsed exactly as dotenv parses it (last duplicate wins). */
+  values: Record<string, string>
+  /** Every line that sets a key, in file order: duplicates made by `echo … >> .env` show up here. */
+  assignments: { key: string, line: number, value: string }[]
+}
+
+export function readEnvFile(path: string): EnvFile {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { path, exists: false, values: {}, assignments: [] }
+    throw err
+  }
+  const assignments = text.split(/\r?\n/).flatMap((line, i) =>
+    Object.entries(parse(line)).map(([key, value]) => ({ key, line: i + 1, value })))
+  return { path, exists: true, values: parse(text), assignments }
+}

@@ -1,0 +1,14 @@
+import { createError, defineEventHandler, getHeader, getRequestURL } from 'h3'
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+// CSRF defence in depth beside SameSite=Strict: a state-changing request from another origin is refused.
+// Scripts (curl, CI) send no Origin and pass; browsers always send it on cross-origin requests.
+export default defineEventHandler((event) => {
+  if (SAFE_METHODS.has(event.method)) return
+  const origin = getHeader(event, 'origin')
+  const own = getRequestURL(event, { xForwardedHost: true, xForwardedProto: true }).origin
+  if ((origin && origin !== own) || getHeader(event, 'sec-fetch-site') === 'cross-site') {
+    throw createError({ statusCode: 403, message: 'Cross-origin request refused' })
+  }
+})
