@@ -22,7 +22,7 @@ export async function migrateConsole(pool: pg.Pool): Promise<string[]> {
         await client.query('COMMIT')
       } catch (err) {
         await client.query('ROLLBACK')
-        throw new Error(`Console schema migration ${m.name} failed: ${(err as Error).message}`)
+        throw new Error(`Console schema migration ${m.name} failed: ${(err as Error).message}`, { cause: err })
       }
       applied.push(m.name)
     }

@@ -1,8 +1,6 @@
 import { createError, defineEventHandler } from 'h3'
+import { PUBLIC_ROUTES } from '../http/public-routes'
 import { currentUser } from '../http/session'
-
-// Every /api route needs a session except these; the route-walk test keeps this list honest.
-export const PUBLIC_ROUTES = new Set(['GET /api/health', 'POST /api/auth/login'])
 
 export default defineEventHandler(async (event) => {
   const path = event.path.split('?')[0]

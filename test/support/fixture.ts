@@ -1,0 +1,76 @@
+// A running console over a real console database and one or more real target databases.
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { startConsoleProcess, writeConfig, type RunningConsole } from './console'
+import { cluster, createTestDatabase } from './db'
+
+export interface TargetFixture { id: string, database: string, appRole: string, appPassword: string, envFile: string, dir: string }
+
+export interface ConsoleFixture extends RunningConsole {
+  adminPassword: string
+  consoleDatabaseUrl: string
+  targets: TargetFixture[]
+  /** Logs in and returns the session cookie header value. */
+  login: (username: string, password: string) => Promise<string>
+  request: (path: string, init?: { method?: string, body?: unknown, cookie?: string, headers?: Record<string, string> }) => Promise<Response>
+  cleanup: () => Promise<void>
+}
+
+/** A target database with a login app role that has ordinary app grants, and an env file pointing at it. */
+export async function createTargetFixture(id: string, envExtra = 'SKIP_MIGRATIONS=true\n'): Promise<TargetFixture & { drop: () => Promise<void> }> {
+  const db = await createTestDatabase(id)
+  const appRole = `app_${db.name}`
+  const appPassword = randomBytes(12).toString('hex')
+  await db.pool.query(`CREATE ROLE ${appRole} LOGIN PASSWORD '${appPassword}'`)
+  await db.pool.query(`CREATE TABLE things (id serial PRIMARY KEY, name text); GRANT SELECT, INSERT, UPDATE, DELETE ON things TO ${appRole}`)
+  const dir = mkdtempSync(join(tmpdir(), `dbsafe-${id}-`))
+  mkdirSync(join(dir, 'migrations'))
+  mkdirSync(join(dir, 'backups'))
+  const envFile = join(dir, 'app.env')
+  writeFileSync(envFile, `DB_HOST=127.0.0.1\nDB_PORT=${cluster().port}\nDB_NAME=${db.name}\nDB_USER=${appRole}\nDB_PASSWORD=${appPassword}\n${envExtra}`)
+  return {
+    id, database: db.name, appRole, appPassword, envFile, dir,
+    drop: async () => {
+      await db.drop()
+      const admin = new pg.Client(cluster().adminUrl)
+      await admin.connect()
+      await admin.query(`DROP ROLE IF EXISTS ${appRole}`)
+      await admin.end()
+    },
+  }
+}
+
+export async function startConsoleFixture(opts: { extraTargets?: object[], targets?: string[] } = {}): Promise<ConsoleFixture> {
+  const consoleDb = await createTestDatabase('console')
+  const targets = await Promise.all((opts.targets ?? ['main']).map((id) => createTargetFixture(id)))
+  const config = writeConfig({
+    targets: [
+      ...targets.map((t) => ({ id: t.id, label: `Target ${t.id}`, envFile: t.envFile, migrationsDir: join(t.dir, 'migrations'), backupsDir: join(t.dir, 'backups') })),
+      ...(opts.extraTargets ?? []),
+    ],
+  })
+  const adminPassword = randomBytes(12).toString('hex')
+  const running = await startConsoleProcess({ DBSAFE_CONFIG: config, DBSAFE_DATABASE_URL: consoleDb.url, DBSAFE_ADMIN_PASSWORD: adminPassword })
+  const request: ConsoleFixture['request'] = (path, init = {}) => fetch(running.url + path, {
+    method: init.method ?? 'GET',
+    headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(init.cookie ? { cookie: init.cookie } : {}), ...init.headers },
+    body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+    redirect: 'manual',
+  })
+  const login = async (username: string, password: string) => {
+    const res = await request('/api/auth/login', { method: 'POST', body: { username, password } })
+    if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${await res.text()}`)
+    return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  }
+  return {
+    ...running, adminPassword, consoleDatabaseUrl: consoleDb.url, targets, login, request,
+    cleanup: async () => {
+      await running.stop()
+      await Promise.all(targets.map((t) => t.drop()))
+      await consoleDb.drop()
+    },
+  }
+}
