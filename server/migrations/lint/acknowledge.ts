@@ -1,0 +1,83 @@
+import type { LintFinding } from '../../../contract/migrations'
+import type { ParsedStatement, SqlComment } from './statements'
+
+/** `-- dbsafe:allow <rule>[,<rule>…] <reason>` found by the tokenizer, tied to one statement. */
+export interface Allow {
+  rules: string[]
+  reason: string
+  line: number
+  statement: number
+}
+
+export interface AllowProblem {
+  line: number
+  /** Index of the statement the comment sits with, if any. */
+  statement: number | null
+  message: string
+}
+
+export type IndexedFinding = LintFinding & { statementIndex: number }
+
+const MARKER = 'dbsafe:allow'
+const USAGE = `write it as "-- ${MARKER} <rule> <reason>"`
+
+/**
+ * Reads acknowledgement comments. A comment belongs to the statement it sits in, to the statement
+ * it trails on the same line, or else to the next statement below it.
+ */
+export function readAllows(comments: SqlComment[], statements: ParsedStatement[], lineAt: (byte: number) => number, knownRules: Set<string>): { allows: Allow[], problems: AllowProblem[] } {
+  const allows: Allow[] = []
+  const problems: AllowProblem[] = []
+  for (const c of comments) {
+    const body = commentBody(c.text)
+    if (!body.startsWith(MARKER)) continue
+    const [ruleList = '', ...words] = body.slice(MARKER.length).trim().split(/\s+/)
+    const reason = words.join(' ').trim()
+    const statement = ownerOf(c, statements, lineAt)
+    if (statement === null) {
+      problems.push({ line: c.line, statement, message: `"${MARKER}" after the last statement acknowledges nothing` })
+      continue
+    }
+    const rules = ruleList.split(',').filter(Boolean)
+    if (rules.length === 0 || reason === '') {
+      problems.push({ line: c.line, statement, message: `"${MARKER}" needs a rule id and a reason: ${USAGE}` })
+      continue
+    }
+    const unknown = rules.filter((r) => !knownRules.has(r))
+    if (unknown.length > 0) {
+      problems.push({ line: c.line, statement, message: `"${MARKER}" names unknown rule ${unknown.map((r) => `"${r}"`).join(', ')}` })
+    }
+    allows.push({ rules: rules.filter((r) => knownRules.has(r)), reason, line: c.line, statement })
+  }
+  return { allows, problems }
+}
+
+/** Marks acknowledged findings (they stay in the list) and reports acknowledgements that match nothing. */
+export function acknowledge(findings: IndexedFinding[], allows: Allow[], statements: ParsedStatement[]): AllowProblem[] {
+  const problems: AllowProblem[] = []
+  for (const allow of allows) {
+    for (const rule of allow.rules) {
+      const matches = findings.filter((f) => f.statementIndex === allow.statement && f.rule === rule)
+      for (const f of matches) f.acknowledged = { reason: allow.reason }
+      if (matches.length === 0) {
+        const line = statements[allow.statement].line
+        problems.push({ line: allow.line, statement: allow.statement, message: `"${MARKER} ${rule}" matches no ${rule} finding on the statement at line ${line}` })
+      }
+    }
+  }
+  return problems
+}
+
+function commentBody(text: string): string {
+  const body = text.startsWith('--') ? text.slice(2) : text.replace(/^\/\*/, '').replace(/\*\/$/, '')
+  return body.trim()
+}
+
+function ownerOf(c: SqlComment, statements: ParsedStatement[], lineAt: (byte: number) => number): number | null {
+  const inside = statements.findIndex((s) => c.start >= s.start && c.start < s.end)
+  if (inside >= 0) return inside
+  const next = statements.findIndex((s) => s.start > c.start)
+  const prev = next === -1 ? statements.length - 1 : next - 1
+  if (prev >= 0 && lineAt(Math.max(statements[prev].start, statements[prev].end - 1)) === c.line) return prev
+  return next === -1 ? null : next
+}

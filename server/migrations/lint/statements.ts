@@ -1,0 +1,104 @@
+import { hasSqlDetails, loadModule, parseSync, scanSync, type Node } from 'libpg-query'
+import type { MigrationStatement } from '../../../contract/migrations'
+import { needsOwnTransaction } from './transaction'
+
+export interface ParsedStatement {
+  node: Node
+  /** The statement's text, trimmed, without its semicolon. */
+  sql: string
+  /** 1-based line of the statement's first token. */
+  line: number
+  /** Byte offsets in the file: first token, and end of the statement's text. */
+  start: number
+  end: number
+}
+
+export interface SqlComment {
+  text: string
+  start: number
+  end: number
+  line: number
+}
+
+export interface ParseFailure {
+  message: string
+  line: number
+  /** The text of the line the parser stopped at. */
+  lineText: string
+}
+
+export type ParsedFile =
+  | { ok: true, statements: ParsedStatement[], comments: SqlComment[], lineAt: (byteOffset: number) => number }
+  | { ok: false, error: ParseFailure }
+
+export class MigrationParseError extends Error {
+  constructor(readonly failure: ParseFailure) {
+    super(`line ${failure.line}: ${failure.message}`)
+  }
+}
+
+/**
+ * Parses a file with the PostgreSQL parser. The parser reports positions as byte offsets into
+ * the UTF-8 text, so every offset is resolved against the bytes, never the JS string.
+ */
+export async function parseFile(sql: string): Promise<ParsedFile> {
+  await loadModule()
+  if (sql === '') return { ok: true, statements: [], comments: [], lineAt: () => 1 }
+  let stmts
+  try {
+    stmts = parseSync(sql).stmts ?? []
+  } catch (e) {
+    return { ok: false, error: parseFailure(sql, e) }
+  }
+  const bytes = Buffer.from(sql, 'utf8')
+  const lineAt = lineIndex(bytes)
+  const tokens = scanSync(sql).tokens
+  const isComment = (t: { tokenName: string }) => t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT'
+  const statements = stmts.map((raw) => {
+    const from = raw.stmt_location ?? 0
+    const end = raw.stmt_len ? from + raw.stmt_len : bytes.length
+    // Leading comments belong to the gap before a statement, not to its text.
+    const first = tokens.find((t) => t.start >= from && t.start < end && !isComment(t))
+    const start = first?.start ?? from
+    return { node: raw.stmt!, sql: bytes.subarray(start, end).toString('utf8').trim(), line: lineAt(start), start, end }
+  })
+  const comments = tokens.filter(isComment).map((t) => ({
+    text: bytes.subarray(t.start, t.end).toString('utf8'), start: t.start, end: t.end, line: lineAt(t.start),
+  }))
+  return { ok: true, statements, comments, lineAt }
+}
+
+/**
+ * The statements a runner executes one by one, in order. Throws MigrationParseError when the
+ * file does not parse: nothing of it may run then.
+ */
+export async function splitStatements(sql: string, serverVersionNum?: number): Promise<MigrationStatement[]> {
+  const file = await parseFile(sql)
+  if (!file.ok) throw new MigrationParseError(file.error)
+  return file.statements.map((s) => ({ sql: s.sql, line: s.line, nonTransactional: needsOwnTransaction(s.node, serverVersionNum) }))
+}
+
+function parseFailure(sql: string, e: unknown): ParseFailure {
+  const message = e instanceof Error ? e.message : String(e)
+  // cursorPosition counts characters (code points), 0-based; not bytes and not UTF-16 units.
+  const pos = hasSqlDetails(e) ? e.sqlDetails?.cursorPosition ?? 0 : 0
+  const before = Array.from(sql).slice(0, pos).join('')
+  const line = before.split('\n').length
+  const lineText = sql.split('\n')[line - 1]?.trim() ?? ''
+  return { message, line, lineText }
+}
+
+function lineIndex(bytes: Buffer): (byteOffset: number) => number {
+  const starts = [0]
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) starts.push(i + 1)
+  return (offset) => {
+    let lo = 0
+    let hi = starts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if (starts[mid] <= offset) lo = mid
+      else hi = mid - 1
+    }
+    return lo + 1
+  }
+}
