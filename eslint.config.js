@@ -7,6 +7,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...pluginVue.configs['flat/recommended'],
+  { files: ['test/**', 'e2e/**'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   { files: ['app/pages/**/*.vue'], rules: { 'vue/multi-word-component-names': 'off' } },
   {
     files: ['**/*.vue'],

@@ -1,5 +1,6 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { json } from '../support/http'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 
 describe('auth, users and the security model', () => {
@@ -14,7 +15,7 @@ describe('auth, users and the security model', () => {
   it('answers health without a session', async () => {
     const res = await c.request('/api/health')
     expect(res.status).toBe(200)
-    expect(await res.json()).toMatchObject({ status: 'ok', version: expect.any(String) })
+    expect(await json(res)).toMatchObject({ status: 'ok', version: expect.any(String) })
   })
 
   it('sets a sealed HttpOnly SameSite=Strict cookie on login and reports the user', async () => {
@@ -25,14 +26,14 @@ describe('auth, users and the security model', () => {
     expect(cookie).toMatch(/SameSite=Strict/i)
     expect(cookie).not.toContain('"userId"')
     const me = await c.request('/api/auth/me', { cookie: admin })
-    expect(await me.json()).toMatchObject({ username: 'admin', role: 'admin' })
+    expect(await json(me)).toMatchObject({ username: 'admin', role: 'admin' })
   })
 
   it('refuses wrong credentials with 401 and an unknown user alike', async () => {
     for (const body of [{ username: 'admin', password: 'wrong-password' }, { username: 'nobody', password: 'whatever' }]) {
       const res = await c.request('/api/auth/login', { method: 'POST', body })
       expect(res.status).toBe(401)
-      expect(await res.json()).toEqual({ statusCode: 401, message: 'Wrong username or password' })
+      expect(await json(res)).toEqual({ statusCode: 401, message: 'Wrong username or password' })
     }
   })
 
@@ -57,16 +58,16 @@ describe('auth, users and the security model', () => {
   it('lets an admin create users, 409 on a taken name, 400 naming the bad field', async () => {
     const created = await c.request('/api/users', { method: 'POST', cookie: admin, body: { username: 'olga', password: 'operator-password', role: 'operator' } })
     expect(created.status).toBe(201)
-    expect(await created.json()).toMatchObject({ username: 'olga', role: 'operator' })
+    expect(await json(created)).toMatchObject({ username: 'olga', role: 'operator' })
     const again = await c.request('/api/users', { method: 'POST', cookie: admin, body: { username: 'olga', password: 'operator-password', role: 'viewer' } })
     expect(again.status).toBe(409)
     const bad = await c.request('/api/users', { method: 'POST', cookie: admin, body: { username: 'x', password: 'short', role: 'root' } })
     expect(bad.status).toBe(400)
-    const body = await bad.json()
+    const body = await json(bad)
     expect(body.message).toContain('password')
     expect(body.message).toContain('role')
     expect(body.data.issues.map((i: { field: string }) => i.field).sort()).toEqual(['password', 'role'])
-    const list = await (await c.request('/api/users', { cookie: admin })).json()
+    const list = await json(await c.request('/api/users', { cookie: admin }))
     expect(list.map((u: { username: string }) => u.username)).toContain('olga')
     expect(JSON.stringify(list)).not.toMatch(/scrypt|password/i)
   })
@@ -74,7 +75,7 @@ describe('auth, users and the security model', () => {
   it('gives 400, not 500, for a body that is not JSON', async () => {
     const res = await c.request('/api/users', { method: 'POST', cookie: admin, body: '{"username": ', headers: { 'content-type': 'application/json' } })
     expect(res.status).toBe(400)
-    expect((await res.json()).message).toMatch(/JSON/)
+    expect((await json(res)).message).toMatch(/JSON/)
   })
 
   it('refuses lower roles with 403', async () => {
@@ -87,7 +88,7 @@ describe('auth, users and the security model', () => {
   })
 
   it('protects the last admin and deletes other users', async () => {
-    const users = await (await c.request('/api/users', { cookie: admin })).json()
+    const users = await json(await c.request('/api/users', { cookie: admin }))
     const olga = users.find((u: { username: string }) => u.username === 'olga')
     expect((await c.request(`/api/users/${olga.id}`, { method: 'DELETE', cookie: admin })).status).toBe(200)
     const self = users.find((u: { username: string }) => u.username === 'admin')
@@ -118,7 +119,7 @@ describe('auth, users and the security model', () => {
     expect(await page.text()).toContain('<div id="app">')
     const api = await c.request('/api/definitely/not/here', { cookie: admin })
     expect(api.status).toBe(404)
-    expect(await api.json()).toMatchObject({ statusCode: 404, message: expect.stringContaining('/api/definitely/not/here') })
+    expect(await json(api)).toMatchObject({ statusCode: 404, message: expect.stringContaining('/api/definitely/not/here') })
     expect((await c.request('/assets/missing.js')).status).toBe(404)
   })
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PUBLIC_ROUTES } from '../../server/http/public-routes'
 import { apiRoutes } from '../support/api-routes'
+import { json } from '../support/http'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 
 // Walks every file under server/api, so a route added later cannot forget the session rule.
@@ -26,7 +27,7 @@ describe('every API route needs a session', () => {
   it.each(routes.filter((r) => !PUBLIC_ROUTES.has(`${r.method} ${r.path}`)))('$method $path ($file) → 401 without a session', async (r) => {
     const res = await c.request(r.path, { method: r.method, body: ['GET', 'DELETE'].includes(r.method) ? undefined : {} })
     expect(res.status).toBe(401)
-    expect(await res.json()).toEqual({ statusCode: 401, message: 'Log in first' })
+    expect(await json(res)).toEqual({ statusCode: 401, message: 'Log in first' })
   })
 
   it('the public routes exist and answer without a session', async () => {

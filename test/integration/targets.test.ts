@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../scripts/pg-cluster'
+import { json } from '../support/http'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 
 describe('targets, overview and SKIP_MIGRATIONS over real databases', () => {
@@ -22,7 +23,7 @@ describe('targets, overview and SKIP_MIGRATIONS over real databases', () => {
 
   const get = async (path: string) => {
     const res = await c.request(path, { cookie })
-    return { status: res.status, body: await res.json() }
+    return { status: res.status, body: await json(res) }
   }
 
   it('lists every target with whether it can be reached', async () => {
