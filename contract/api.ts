@@ -47,3 +47,11 @@ export interface Overview {
   appRole: string | null
   skipMigrations: SkipMigrationsState
 }
+
+/** Guarded actions repeat the target's id as `confirm`, so a click on the wrong target does nothing. */
+export const confirmField = z.string({ error: 'type the target id to confirm' })
+export const skipMigrationsToggleSchema = z.strictObject({
+  enabled: z.boolean({ error: 'true to skip migrations on the next start, false to run them' }),
+  confirm: confirmField,
+})
+export type SkipMigrationsToggle = z.infer<typeof skipMigrationsToggleSchema>

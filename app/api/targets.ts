@@ -1,5 +1,8 @@
-import type { Overview, TargetSummary } from '../../contract/api'
+import type { Overview, SkipMigrationsState, SkipMigrationsToggle, TargetSummary } from '../../contract/api'
 import { api } from './client'
 
 export const listTargets = () => api<TargetSummary[]>('/targets')
 export const getOverview = (target: string) => api<Overview>(`/targets/${encodeURIComponent(target)}/overview`)
+
+export const setSkipMigrations = (target: string, body: SkipMigrationsToggle) =>
+  api<SkipMigrationsState & { backup: string }>(`/targets/${encodeURIComponent(target)}/skip-migrations`, { method: 'PUT', body })

@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs'
+import { expect, test } from '@playwright/test'
+import { baseURL, loginAsAdmin, shot } from './helpers'
+
+test('an admin fixes production\'s SKIP_MIGRATIONS near miss with a typed confirmation', async ({ page }) => {
+  await page.goto(`${baseURL()}/`)
+  await loginAsAdmin(page)
+  await page.goto(`${baseURL()}/targets/production`)
+  await expect(page.getByTestId('skip-banner')).toContainText('WILL run')
+  await page.getByTestId('skip-toggle').click()
+  const dialog = page.getByRole('dialog')
+  await expect(dialog).toContainText('Skip migrations on the next start?')
+  const submit = dialog.getByRole('button', { name: 'Set SKIP_MIGRATIONS=true' })
+  await dialog.getByTestId('confirm-input').fill('staging')
+  await expect(submit).toBeDisabled()
+  await dialog.getByTestId('confirm-input').fill('production')
+  await shot(page, '05-skip-migrations-confirm')
+  await submit.click()
+  await expect(dialog).toBeHidden()
+  await expect(page.getByTestId('skip-banner')).toContainText('Migrations are skipped on restart')
+  await expect(page.getByTestId('skip-warnings')).toHaveCount(0)
+  await expect(page.getByTestId('skip-value')).toHaveText('"true"')
+  const env = readFileSync(process.env.E2E_PRODUCTION_ENV!, 'utf8')
+  expect(env.match(/SKIP_MIGRATIONS/g)).toHaveLength(1)
+  expect(env).toContain('SKIP_MIGRATIONS=true  # <-- KEY SETTING')
+  await shot(page, '06-skip-migrations-fixed')
+})

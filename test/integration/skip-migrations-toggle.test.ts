@@ -1,0 +1,64 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { json } from '../support/http'
+import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
+
+describe('PUT /api/targets/:target/skip-migrations (guarded)', () => {
+  let c: ConsoleFixture
+  let admin: string
+  let viewer: string
+  beforeAll(async () => {
+    c = await startConsoleFixture({ extraTargets: [{ id: 'no-env', label: 'No env', envFile: '/nonexistent/.env', migrationsDir: '/tmp', backupsDir: '/tmp' }] })
+    admin = await c.login('admin', c.adminPassword)
+    await c.request('/api/users', { method: 'POST', cookie: admin, body: { username: 'viv', password: 'viewer-password', role: 'viewer' } })
+    viewer = await c.login('viv', 'viewer-password')
+  })
+  afterAll(async () => { await c?.cleanup() })
+  const put = (cookie: string, body: unknown, target = 'main') => c.request(`/api/targets/${target}/skip-migrations`, { method: 'PUT', cookie, body })
+
+  it('refuses a viewer with 403 and a wrong confirmation with 400 naming the field, leaving the file alone', async () => {
+    const before = readFileSync(c.targets[0].envFile, 'utf8')
+    expect((await put(viewer, { enabled: false, confirm: 'main' })).status).toBe(403)
+    const wrong = await put(admin, { enabled: false, confirm: 'production' })
+    expect(wrong.status).toBe(400)
+    expect((await json(wrong)).message).toMatch(/confirm: type the target id "main"/)
+    const missing = await put(admin, { confirm: 'main' })
+    expect(missing.status).toBe(400)
+    expect((await json(missing)).message).toMatch(/enabled/)
+    expect(readFileSync(c.targets[0].envFile, 'utf8')).toBe(before)
+  })
+
+  it('turns migrations on and off again, keeping the other lines and a backup of each version', async () => {
+    const env = c.targets[0].envFile
+    const off = await put(admin, { enabled: false, confirm: 'main' })
+    expect(off.status).toBe(200)
+    expect(await json(off)).toMatchObject({ value: 'false', effective: false })
+    const state = await json(await c.request('/api/targets/main/skip-migrations', { cookie: admin }))
+    expect(state.effective).toBe(false)
+    expect(readFileSync(env, 'utf8')).toContain(`DB_USER=${c.targets[0].appRole}`)
+    const on = await json(await put(admin, { enabled: true, confirm: 'main' }))
+    expect(on).toMatchObject({ value: 'true', effective: true })
+    expect(readdirSync(c.targets[0].dir).filter((f) => f.startsWith('app.env.bak-'))).toHaveLength(2)
+    // The console still connects with the rewritten file.
+    expect((await json(await c.request('/api/targets/main/overview', { cookie: admin }))).connection.ok).toBe(true)
+  })
+
+  it('answers 409 when the env file is missing instead of creating one', async () => {
+    const res = await put(admin, { enabled: true, confirm: 'no-env' }, 'no-env')
+    expect(res.status).toBe(409)
+    expect((await json(res)).message).toContain('/nonexistent/.env')
+  })
+
+  it('audits every attempt, refused or not, with who and the outcome', async () => {
+    const db = new pg.Client(c.consoleDatabaseUrl)
+    await db.connect()
+    const { rows } = await db.query("SELECT actor, target, params, outcome FROM audit_log WHERE action = 'skip-migrations.set' ORDER BY id")
+    await db.end()
+    expect(rows.map((r) => [r.actor, r.target, r.outcome.split(':')[0]])).toEqual([
+      ['viv', 'main', 'refused 403'], ['admin', 'main', 'refused 400'], ['admin', 'main', 'refused 400'],
+      ['admin', 'main', 'ok'], ['admin', 'main', 'ok'], ['admin', 'no-env', 'refused 409'],
+    ])
+    expect(rows[3].params).toEqual({ enabled: false })
+  })
+})

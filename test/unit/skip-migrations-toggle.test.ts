@@ -1,0 +1,63 @@
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { EnvFileMissingError, setSkipMigrations } from '../../server/envfile/toggle'
+import { readEnvFile } from '../../server/envfile/read'
+import { skipMigrationsState } from '../../server/envfile/skip-migrations'
+
+function envFile(text: string, mode = 0o640) {
+  const dir = mkdtempSync(join(tmpdir(), 'dbsafe-toggle-'))
+  const file = join(dir, '.env')
+  writeFileSync(file, text)
+  chmodSync(file, mode)
+  return { dir, file }
+}
+const state = (file: string) => skipMigrationsState(readEnvFile(file))
+
+describe('SKIP_MIGRATIONS toggle', () => {
+  it('turns a near-miss duplicate into one exact line, keeping every other line and comment', () => {
+    const original = '# production\nDATABASE_TYPE=postgresql\nSKIP_MIGRATIONS=true  # <-- KEY SETTING\nDB_USER=app\nDB_PASSWORD="p#ss word"\n\n# appended later\nSKIP_MIGRATIONS=TRUE\n'
+    const { file } = envFile(original)
+    const { backup } = setSkipMigrations(file, true, new Date('2026-11-24T10:11:12.345Z'))
+    expect(readFileSync(file, 'utf8')).toBe('# production\nDATABASE_TYPE=postgresql\nSKIP_MIGRATIONS=true  # <-- KEY SETTING\nDB_USER=app\nDB_PASSWORD="p#ss word"\n\n# appended later\n')
+    expect(state(file)).toMatchObject({ effective: true, warnings: [] })
+    expect(backup).toBe(`${file}.bak-20261124T101112.345Z`)
+    expect(readFileSync(backup, 'utf8')).toBe(original)
+    expect(readEnvFile(file).values.DB_PASSWORD).toBe('p#ss word')
+  })
+
+  it('turns migrations back on with an explicit false and keeps `export`', () => {
+    const { file } = envFile('export SKIP_MIGRATIONS="true"\nDB_NAME=x\n')
+    setSkipMigrations(file, false)
+    expect(readFileSync(file, 'utf8')).toBe('export SKIP_MIGRATIONS=false\nDB_NAME=x\n')
+    expect(state(file).effective).toBe(false)
+  })
+
+  it('appends the key when the file does not set it', () => {
+    const { file } = envFile('DB_NAME=x')
+    setSkipMigrations(file, true)
+    expect(readFileSync(file, 'utf8')).toBe('DB_NAME=x\nSKIP_MIGRATIONS=true\n')
+  })
+
+  it('keeps the mode and CRLF line endings, and leaves no temp file behind', () => {
+    const { dir, file } = envFile('DB_NAME=x\r\nSKIP_MIGRATIONS=1\r\n', 0o600)
+    setSkipMigrations(file, true)
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(readFileSync(file, 'utf8')).toBe('DB_NAME=x\r\nSKIP_MIGRATIONS=true\r\n')
+    expect(readdirSync(dir).filter((f) => f.includes('dbsafe-'))).toEqual([])
+  })
+
+  it('never overwrites an earlier backup made at the same moment', () => {
+    const { dir, file } = envFile('SKIP_MIGRATIONS=false\n')
+    const at = new Date('2026-11-24T10:11:12.345Z')
+    setSkipMigrations(file, true, at)
+    setSkipMigrations(file, false, at)
+    const backups = readdirSync(dir).filter((f) => f.startsWith('.env.bak-')).map((f) => readFileSync(join(dir, f), 'utf8')).sort()
+    expect(backups).toEqual(['SKIP_MIGRATIONS=false\n', 'SKIP_MIGRATIONS=true\n'])
+  })
+
+  it('refuses a missing file instead of creating one', () => {
+    expect(() => setSkipMigrations('/nonexistent/dir/.env', true)).toThrow(EnvFileMissingError)
+  })
+})
