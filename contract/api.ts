@@ -55,3 +55,22 @@ export const skipMigrationsToggleSchema = z.strictObject({
   confirm: confirmField,
 })
 export type SkipMigrationsToggle = z.infer<typeof skipMigrationsToggleSchema>
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted'
+export interface JobProgress { done?: number, total?: number, bytes?: number, message?: string }
+export interface Job {
+  id: number
+  kind: string
+  target: string
+  status: JobStatus
+  params: Record<string, unknown>
+  progress: JobProgress
+  result: unknown
+  error: string | null
+  createdBy: string | null
+  createdAt: string
+  startedAt: string | null
+  finishedAt: string | null
+}
+export interface JobLogLine { seq: number, at: string, line: string }
+export interface JobWithLog extends Job { log: JobLogLine[] }

@@ -5,6 +5,7 @@ import type { TargetConfig } from './config/schema'
 import { loadConfig } from './config/load'
 import { migrateConsole } from './database/migrate-console'
 import { poolFor } from './database/pools'
+import { markInterruptedJobs } from './jobs/run'
 
 export interface ConsoleContext {
   configFile: string
@@ -25,6 +26,7 @@ export function startConsole(env: NodeJS.ProcessEnv = process.env): Promise<Cons
     const db = poolFor({ connectionString: config.consoleDatabaseUrl })
     await migrateConsole(db)
     await bootstrapAdmin(db, env.DBSAFE_ADMIN_PASSWORD)
+    await markInterruptedJobs(db)
     const sessionSecret = env.DBSAFE_SESSION_SECRET || await storedSessionSecret(db)
     return { configFile: config.file, targets: config.targets, db, sessionSecret }
   })()

@@ -31,4 +31,33 @@ export const consoleMigrations: { name: string, sql: string }[] = [
       CREATE INDEX audit_log_at ON audit_log (at DESC);
     `,
   },
+  {
+    name: '002_jobs',
+    sql: `
+      CREATE TABLE jobs (
+        id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        kind text NOT NULL,
+        target text NOT NULL,
+        status text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'interrupted')),
+        params jsonb NOT NULL DEFAULT '{}',
+        progress jsonb NOT NULL DEFAULT '{}',
+        result jsonb,
+        error text,
+        idempotency_key text,
+        created_by text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        started_at timestamptz,
+        finished_at timestamptz,
+        UNIQUE (kind, target, idempotency_key)
+      );
+      CREATE INDEX jobs_target_created ON jobs (target, created_at DESC);
+      CREATE TABLE job_logs (
+        job_id int NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+        seq int GENERATED ALWAYS AS IDENTITY,
+        at timestamptz NOT NULL DEFAULT now(),
+        line text NOT NULL,
+        PRIMARY KEY (job_id, seq)
+      );
+    `,
+  },
 ]

@@ -1,0 +1,37 @@
+import type pg from 'pg'
+import type { Job, JobLogLine, JobWithLog } from '../../contract/api'
+
+const COLUMNS = `id, kind, target, status, params, progress, result, error, created_by AS "createdBy",
+  created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"`
+
+export interface NewJob { kind: string, target: string, params?: Record<string, unknown>, createdBy: string | null, idempotencyKey?: string }
+
+/** Inserts a queued job; with an idempotency key already used for this kind and target, returns that job instead. */
+export async function createJob(db: pg.Pool, job: NewJob): Promise<{ job: Job, created: boolean }> {
+  const { rows } = await db.query<Job>(
+    `INSERT INTO jobs (kind, target, params, created_by, idempotency_key) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (kind, target, idempotency_key) DO NOTHING RETURNING ${COLUMNS}`,
+    [job.kind, job.target, job.params ?? {}, job.createdBy, job.idempotencyKey ?? null])
+  if (rows[0]) return { job: rows[0], created: true }
+  const existing = await db.query<Job>(`SELECT ${COLUMNS} FROM jobs WHERE kind = $1 AND target = $2 AND idempotency_key = $3`,
+    [job.kind, job.target, job.idempotencyKey])
+  return { job: existing.rows[0], created: false }
+}
+
+export async function getJob(db: pg.Pool, id: number, afterSeq = 0): Promise<JobWithLog | null> {
+  const { rows } = await db.query<Job>(`SELECT ${COLUMNS} FROM jobs WHERE id = $1`, [id])
+  if (!rows[0]) return null
+  return { ...rows[0], log: await jobLog(db, id, afterSeq) }
+}
+
+export async function jobLog(db: pg.Pool, id: number, afterSeq = 0): Promise<JobLogLine[]> {
+  const { rows } = await db.query<JobLogLine>('SELECT seq, at, line FROM job_logs WHERE job_id = $1 AND seq > $2 ORDER BY seq', [id, afterSeq])
+  return rows
+}
+
+export async function listJobs(db: pg.Pool, filter: { target?: string, kind?: string, limit?: number }): Promise<Job[]> {
+  const { rows } = await db.query<Job>(
+    `SELECT ${COLUMNS} FROM jobs WHERE ($1::text IS NULL OR target = $1) AND ($2::text IS NULL OR kind = $2)
+     ORDER BY created_at DESC, id DESC LIMIT $3`, [filter.target ?? null, filter.kind ?? null, filter.limit ?? 50])
+  return rows
+}
