@@ -37,6 +37,11 @@ export function rangeVarNames(list: Node[] | undefined): string[] {
   return (list ?? []).flatMap((n) => ('RangeVar' in n ? [relationName(n.RangeVar)] : []))
 }
 
+/** Role names of a list of wrapped RoleSpecs; CURRENT_USER and the like by their keyword. */
+export function roleNames(list: Node[] | undefined): string {
+  return (list ?? []).map((n) => ('RoleSpec' in n ? n.RoleSpec.rolename ?? (n.RoleSpec.roletype ?? '?').replace(/^ROLESPEC_/, '') : '?')).join(', ')
+}
+
 /** A dotted name given as a list of String nodes (`DROP TABLE a.b` → "a.b"). */
 export function dottedName(items: Node[] | undefined): string {
   return (items ?? []).map((n) => ('String' in n ? n.String.sval : '?')).join('.')

@@ -18,7 +18,7 @@ export function formatBytes(bytes: number): string {
     value /= 1024
     unit++
   }
-  return `${unit === 0 || value >= 10 ? Math.round(value) : value.toFixed(1)} ${UNITS[unit]}`
+  return `${unit === 0 || value >= 10 ? Math.round(value) : value.toFixed(1).replace(/\.0$/, '')} ${UNITS[unit]}`
 }
 
 export function formatCount(n: number): string {

@@ -24,7 +24,7 @@ export async function lintSql(sql: string, context: LintContext = {}, rules: Rul
   const file = await parseFile(sql)
   if (!file.ok) {
     const { message, line, lineText } = file.error
-    return [{ rule: 'parse-error', severity: 'destructive', message: `Syntax error: ${message}. The file cannot run as written.`, line, statement: lineText }]
+    return [{ rule: 'parse-error', severity: 'destructive', message: `${message}: the file cannot run as written.`, line, statement: lineText }]
   }
   const { statements, comments, lineAt } = file
   const created: string[] = []

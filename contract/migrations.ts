@@ -1,0 +1,54 @@
+// Migration shapes shared by the SPA and the API (types only).
+
+export type MigrationState = 'applied' | 'pending' | 'drifted' | 'missing' | 'failed'
+
+export interface MigrationStatusRow {
+  name: string
+  status: MigrationState
+  /** sha256 hex of the file; for `missing`, the checksum recorded when it was applied. */
+  checksum: string | null
+  /** ISO timestamp; null unless the tracking table has a row for it. */
+  appliedAt: string | null
+  appliedBy: string | null
+  durationMs: number | null
+  /** The error of the last failed attempt, when the tracking table records one. */
+  lastError?: string
+  lastFailedAt?: string
+}
+
+export interface MigrationStatus {
+  tableExists: boolean
+  migrations: MigrationStatusRow[]
+}
+
+/** destructive: needs explicit acknowledgement to run; warning: locks or risk; info: hygiene and notes. */
+export type LintSeverity = 'destructive' | 'warning' | 'info'
+
+export interface LintFinding {
+  rule: string
+  severity: LintSeverity
+  message: string
+  /** 1-based line of the statement's start in the file. */
+  line: number
+  /** The statement's SQL text, trimmed. */
+  statement: string
+  /** Set when a `-- dbsafe:allow <rule> <reason>` comment acknowledges this finding. */
+  acknowledged?: { reason: string }
+  /** Tables (or indexes) the finding is about, "schema.table" or "table": the names to fetch live stats for. */
+  tables?: string[]
+}
+
+export interface TableStats {
+  /** pg_total_relation_size: heap, indexes and TOAST. */
+  sizeBytes: number
+  /** pg_class.reltuples; -1 when the table was never vacuumed or analyzed (PostgreSQL 14+). */
+  rowEstimate: number
+}
+
+/** One statement as a runner executes it. */
+export interface MigrationStatement {
+  sql: string
+  line: number
+  /** Cannot run inside a transaction block (e.g. CREATE INDEX CONCURRENTLY): run it alone. */
+  nonTransactional: boolean
+}

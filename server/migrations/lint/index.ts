@@ -1,0 +1,41 @@
+// The rules lintSql runs, most severe first.
+import type { Rule } from './rule'
+import { addColumnVolatileDefault } from './rules/add-column-volatile-default'
+import { addConstraintValidates } from './rules/add-constraint-validates'
+import { alterColumnType } from './rules/alter-column-type'
+import { cluster } from './rules/cluster'
+import { createIndexNonConcurrent } from './rules/create-index-non-concurrent'
+import { deleteWithoutWhere } from './rules/delete-without-where'
+import { doBlock } from './rules/do-block'
+import { doBlockDestructive } from './rules/do-block-destructive'
+import { dropColumn } from './rules/drop-column'
+import { dropDatabase } from './rules/drop-database'
+import { dropIndexNonConcurrent } from './rules/drop-index-non-concurrent'
+import { dropOwned } from './rules/drop-owned'
+import { dropSchema } from './rules/drop-schema'
+import { dropTable } from './rules/drop-table'
+import { insertWithoutOnConflict } from './rules/insert-without-on-conflict'
+import { lockTable } from './rules/lock-table'
+import { nonIdempotentAddColumn } from './rules/non-idempotent-add-column'
+import { nonIdempotentCreateIndex } from './rules/non-idempotent-create-index'
+import { nonIdempotentCreateTable } from './rules/non-idempotent-create-table'
+import { nonTransactional } from './rules/non-transactional'
+import { ownerChange } from './rules/owner-change'
+import { privilegeChange } from './rules/privilege-change'
+import { reassignOwned } from './rules/reassign-owned'
+import { rename } from './rules/rename'
+import { roleChange } from './rules/role-change'
+import { sequenceRestart } from './rules/sequence-restart'
+import { setNotNull } from './rules/set-not-null'
+import { truncate } from './rules/truncate'
+import { updateWithoutWhere } from './rules/update-without-where'
+import { vacuumFull } from './rules/vacuum-full'
+
+export const rules: Rule[] = [
+  dropDatabase, dropSchema, dropTable, truncate, deleteWithoutWhere, updateWithoutWhere, dropColumn,
+  alterColumnType, sequenceRestart, dropOwned, reassignOwned, privilegeChange, roleChange, ownerChange,
+  createIndexNonConcurrent, dropIndexNonConcurrent, addConstraintValidates, setNotNull,
+  addColumnVolatileDefault, rename, vacuumFull, cluster, lockTable, doBlockDestructive,
+  nonIdempotentCreateTable, nonIdempotentCreateIndex, nonIdempotentAddColumn, insertWithoutOnConflict,
+  nonTransactional, doBlock,
+]

@@ -1,0 +1,15 @@
+import type { Rule } from '../rule'
+import { rangeVarNames } from '../ast'
+
+export const truncate: Rule = {
+  id: 'truncate',
+  severity: 'destructive',
+  summary: 'TRUNCATE deletes every row',
+  visit: {
+    TruncateStmt: (node, ctx) => {
+      const names = rangeVarNames(node.relations)
+      const cascade = node.behavior === 'DROP_CASCADE' ? ' CASCADE also empties every table with a foreign key to it.' : ''
+      ctx.report(`TRUNCATE ${names.map(ctx.describe).join(', ')} deletes every row.${cascade}`, names)
+    },
+  },
+}
