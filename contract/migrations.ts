@@ -52,3 +52,19 @@ export interface MigrationStatement {
   /** Cannot run inside a transaction block (e.g. CREATE INDEX CONCURRENTLY): run it alone. */
   nonTransactional: boolean
 }
+
+export interface MigrationRow extends MigrationStatusRow {
+  findings: LintFinding[]
+}
+
+export interface MigrationsView {
+  dirExists: boolean
+  /** `.sql` files without a numeric prefix: never run. */
+  ignored: string[]
+  tableExists: boolean
+  migrations: MigrationRow[]
+}
+
+export interface MigrationDetail extends MigrationRow {
+  sql: string | null
+}

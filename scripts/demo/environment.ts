@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { createGzip } from 'node:zlib'
 import { pipeline } from 'node:stream/promises'
 import pg from 'pg'
+import { TRACKING_TABLE_DDL } from '../../server/migrations/tracking-table'
 
 const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url))
 
@@ -97,8 +98,7 @@ async function createAppDatabase(admin: pg.Client, cluster: ClusterAccess, p: Ta
   await db.connect()
   await db.query(`GRANT CREATE, USAGE ON SCHEMA public TO ${p.ownerRole}`)
   await db.query(`SET ROLE ${p.ownerRole}`)
-  await db.query(`CREATE TABLE dbsafe_migrations (name text PRIMARY KEY, checksum text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now(), applied_by text NOT NULL, duration_ms int NOT NULL)`)
+  await db.query(TRACKING_TABLE_DDL('dbsafe_migrations'))
   const files = readdirSync(migrationsDir).filter((f) => f.endsWith('.sql')).sort()
   for (const [i, file] of files.entries()) {
     if (i + 1 > p.appliedUpTo) break

@@ -2,6 +2,8 @@ import { z } from 'zod'
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'a lowercase slug (a-z, 0-9, -)' })
 const pgIdentifier = z.string().min(1).max(63)
+const pgUrl = z.string().regex(/^postgres(ql)?:\/\//, { error: 'a postgresql:// URL' })
+const pgDuration = z.string().regex(/^\d+(ms|s|min|h)$/, { error: 'a duration such as 500ms, 5s, 15min or 1h' })
 
 export const targetConfigSchema = z.strictObject({
   id: slug,
@@ -9,17 +11,23 @@ export const targetConfigSchema = z.strictObject({
   /** The app's env file: DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, SKIP_MIGRATIONS. */
   envFile: z.string().min(1),
   /** Overrides the DB_* connection from the env file. */
-  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, { error: 'a postgresql:// URL' }).optional(),
+  databaseUrl: pgUrl.optional(),
+  /** Credentials migrations run with (e.g. a separate owner role); default: the app's own connection. */
+  migrationDatabaseUrl: pgUrl.optional(),
   /** The role whose powers are reviewed; defaults to DB_USER from the env file. */
   appRole: pgIdentifier.optional(),
   migrationsDir: z.string().min(1),
   migrationsTable: pgIdentifier.default('dbsafe_migrations'),
   backupsDir: z.string().min(1),
   retentionDays: z.number().int().positive().default(7),
+  /** A migration run needs a usable backup at most this old, or an override with a written reason. */
+  preMigrationBackupMaxAgeMinutes: z.number().int().positive().default(60),
+  lockTimeout: pgDuration.default('5s'),
+  statementTimeout: pgDuration.default('15min'),
 })
 
 export const configSchema = z.strictObject({
-  consoleDatabaseUrl: z.string().regex(/^postgres(ql)?:\/\//, { error: 'a postgresql:// URL' }).optional(),
+  consoleDatabaseUrl: pgUrl.optional(),
   targets: z.array(targetConfigSchema).min(1, { error: 'at least one target' })
     .refine((ts) => new Set(ts.map((t) => t.id)).size === ts.length, { error: 'target ids must be unique' }),
 })

@@ -13,9 +13,7 @@ export async function createJob(db: pg.Pool, job: NewJob): Promise<{ job: Job, c
      ON CONFLICT (kind, target, idempotency_key) DO NOTHING RETURNING ${COLUMNS}`,
     [job.kind, job.target, job.params ?? {}, job.createdBy, job.idempotencyKey ?? null])
   if (rows[0]) return { job: rows[0], created: true }
-  const existing = await db.query<Job>(`SELECT ${COLUMNS} FROM jobs WHERE kind = $1 AND target = $2 AND idempotency_key = $3`,
-    [job.kind, job.target, job.idempotencyKey])
-  return { job: existing.rows[0], created: false }
+  return { job: (await findJobByKey(db, job.kind, job.target, job.idempotencyKey!))!, created: false }
 }
 
 export async function getJob(db: pg.Pool, id: number, afterSeq = 0): Promise<JobWithLog | null> {
@@ -34,4 +32,9 @@ export async function listJobs(db: pg.Pool, filter: { target?: string, kind?: st
     `SELECT ${COLUMNS} FROM jobs WHERE ($1::text IS NULL OR target = $1) AND ($2::text IS NULL OR kind = $2)
      ORDER BY created_at DESC, id DESC LIMIT $3`, [filter.target ?? null, filter.kind ?? null, filter.limit ?? 50])
   return rows
+}
+
+export async function findJobByKey(db: pg.Pool, kind: string, target: string, key: string): Promise<Job | null> {
+  const { rows } = await db.query<Job>(`SELECT ${COLUMNS} FROM jobs WHERE kind = $1 AND target = $2 AND idempotency_key = $3`, [kind, target, key])
+  return rows[0] ?? null
 }

@@ -1,0 +1,93 @@
+// Backup shapes shared by the SPA and the API (types only).
+
+export type BackupFormat = 'plain' | 'plain-gzip' | 'custom' | 'directory'
+
+/**
+ * verified: restore-tested into a scratch database and its tables and row counts matched;
+ * unverified: the file reads back whole but was never restore-tested (or changed since);
+ * corrupt: reading it back or restoring it failed (`problem` says why);
+ * partial: a `.partial` file, still being written or left by a dump that did not finish.
+ */
+export type BackupStatus = 'verified' | 'unverified' | 'corrupt' | 'partial'
+
+export interface BackupTableCount { schema: string, name: string, rows: number }
+
+/** The sidecar `<file>.manifest.json` the console writes next to each backup it takes. */
+export interface BackupManifest {
+  manifestVersion: 1
+  target: string
+  database: string
+  format: BackupFormat
+  file: string
+  sizeBytes: number
+  /** sha256 hex of the file; for a directory dump, of its `sha256sum`-style listing (sorted by file name). */
+  sha256: string
+  serverVersion: string
+  serverVersionNum: number
+  pgDumpVersion: string
+  databaseSizeBytes: number
+  /** Exact row counts, taken in the same snapshot pg_dump dumped. */
+  tables: BackupTableCount[]
+  /** ISO timestamp of the dump's start. */
+  createdAt: string
+  durationMs: number
+  createdBy: string | null
+  compress?: number
+}
+
+export interface BackupManifestSummary {
+  serverVersion: string
+  pgDumpVersion: string
+  databaseSizeBytes: number
+  durationMs: number
+  tableCount: number
+  totalRows: number
+}
+
+export interface BackupEntry {
+  /** The file's base name: URL-safe, and only ever resolved inside the target's backups dir. */
+  id: string
+  file: string
+  sizeBytes: number
+  /** ISO; from the timestamp in the name when it has one, else the file's mtime. */
+  createdAt: string
+  modifiedAt: string
+  format: BackupFormat
+  status: BackupStatus
+  sha256?: string
+  verifiedAt?: string
+  expiresAt: string
+  expired: boolean
+  createdBy?: string
+  manifest?: BackupManifestSummary
+  problem?: string
+}
+
+export interface VerifiedTable {
+  schema: string
+  name: string
+  /** From the manifest, or the live database for backups without one; null when the table is not expected. */
+  expectedRows: number | null
+  /** null when the table is missing from the restored database. */
+  restoredRows: number | null
+}
+
+export interface BackupVerification {
+  id: string
+  ok: boolean
+  problem?: string
+  /** What the restored tables were compared with. */
+  comparedWith: 'manifest' | 'live' | 'none'
+  /** Where the scratch database was created. */
+  server: 'restore-test' | 'target'
+  tables: VerifiedTable[]
+  /** Differences that do not fail the test, e.g. row counts that moved on in the live database. */
+  notes: string[]
+  verifiedAt: string
+  durationMs: number
+}
+
+export interface RetentionPlan {
+  keep: { id: string, reason: string }[]
+  remove: { id: string, file: string, reason: string }[]
+}

@@ -1,0 +1,149 @@
+// What a database role can really do, as computed by server/privileges: shared by the API and the SPA.
+
+/** How a power reaches the reviewed role. */
+export type SourceKind = 'owner' | 'membership' | 'grant' | 'public' | 'predefined' | 'superuser'
+
+export interface Source {
+  kind: SourceKind
+  /** Role chain from the reviewed role to the role that holds the power (membership, predefined, superuser via SET ROLE). */
+  via?: string[]
+  /** True when the power needs `SET ROLE` first (a NOINHERIT link in the chain). */
+  setRoleOnly?: boolean
+  grantor?: string
+}
+
+export type TableKind = 'table' | 'partitioned table' | 'view' | 'materialized view'
+export type TablePower = 'drop' | 'alter' | 'truncate' | 'delete' | 'update' | 'insert' | 'select'
+export type SequencePower = 'drop' | 'reset' | 'usage' | 'select'
+
+export interface RoleAttributes {
+  superuser: boolean
+  createrole: boolean
+  createdb: boolean
+  bypassrls: boolean
+  replication: boolean
+  inherit: boolean
+  login: boolean
+  /** -1 means no limit. */
+  connectionLimit: number
+  passwordExpiresAt: string | null
+}
+
+export interface Membership {
+  role: string
+  /** Chain from the reviewed role to this role, both included. */
+  via: string[]
+  /** Powers of this role flow to the reviewed role without SET ROLE. */
+  inherited: boolean
+  /** The reviewed role can `SET ROLE` to it. */
+  setRole: boolean
+  /** A built-in pg_* role. */
+  predefined: boolean
+}
+
+export interface DatabasePrivileges {
+  name: string
+  owner: string
+  /** The role owns the database or is a member of its owner (inherited or through SET ROLE). */
+  ownedByRole: boolean
+  canDrop: boolean
+  canConnect: boolean
+  canCreate: boolean
+  canTemp: boolean
+  /** Where the power to drop it comes from; null when it cannot. */
+  source: Source | null
+}
+
+export interface SchemaPrivileges {
+  name: string
+  owner: string
+  canDrop: boolean
+  canUsage: boolean
+  canCreate: boolean
+  /** PUBLIC (every role) has CREATE on it. */
+  createViaPublic: boolean
+  /** Tables and partitioned tables in it: what DROP SCHEMA … CASCADE would remove. */
+  tableCount: number
+  /** Where the power to drop it comes from; null when it cannot. */
+  source: Source | null
+  /** Every way the role gets CREATE on it (ownership, grants, PUBLIC). */
+  createSources: Source[]
+}
+
+export interface TablePrivileges {
+  schema: string
+  name: string
+  kind: TableKind
+  owner: string
+  ownedByRole: boolean
+  canDrop: boolean
+  canAlter: boolean
+  canTruncate: boolean
+  canDelete: boolean
+  canUpdate: boolean
+  canInsert: boolean
+  canSelect: boolean
+  rls: { enabled: boolean, forced: boolean }
+  sources: Record<TablePower, Source[]>
+}
+
+export interface SequencePrivileges {
+  schema: string
+  name: string
+  owner: string
+  ownedByRole: boolean
+  canDrop: boolean
+  /** setval / nextval jumps (UPDATE privilege) or ALTER SEQUENCE RESTART (ownership). */
+  canReset: boolean
+  canUsage: boolean
+  canSelect: boolean
+  /** The table column it belongs to (serial/identity), as "schema.table"; its owner follows that table. */
+  linkedTo: string | null
+  sources: Record<SequencePower, Source[]>
+}
+
+export type DefaultObjectType = 'tables' | 'sequences' | 'functions' | 'types' | 'schemas'
+
+export interface DefaultPrivilege {
+  /** The role whose future objects get these privileges. */
+  grantor: string
+  /** null: in every schema. */
+  schema: string | null
+  objectType: DefaultObjectType
+  privileges: string[]
+  /** A role name, or "PUBLIC". */
+  grantee: string
+  dangerous: boolean
+}
+
+export type Severity = 'destructive' | 'warning' | 'info'
+
+export interface Finding {
+  severity: Severity
+  code: string
+  message: string
+  /** Qualified names, capped; `count` is the full number. */
+  objects: string[]
+  count: number
+  /** SQL to copy and run as a superuser; never run by dbsafe. */
+  remediation: string
+}
+
+export type Verdict = 'unsafe' | 'warning' | 'safe'
+
+export interface PrivilegeReport {
+  role: string
+  serverVersion: string
+  serverVersionNum: number
+  attributes: RoleAttributes
+  memberships: Membership[]
+  database: DatabasePrivileges
+  /** Every non-system schema. */
+  schemas: SchemaPrivileges[]
+  /** Tables, views and materialized views on which the role has at least one power. */
+  tables: TablePrivileges[]
+  sequences: SequencePrivileges[]
+  defaultPrivileges: DefaultPrivilege[]
+  findings: Finding[]
+  verdict: Verdict
+}

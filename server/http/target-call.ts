@@ -1,0 +1,20 @@
+import { createError } from 'h3'
+import type { TargetConfig } from '../config/schema'
+
+// Driver-level failures (refused, timed out, bad password, unknown database) mean the target is
+// unreachable right now: a 503 with the driver's reason, not a 500.
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', '28P01', '28000', '3D000', '57P03'])
+
+export async function targetCall<T>(target: TargetConfig, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    const e = err as { code?: string, message?: string, errors?: { code?: string, message?: string }[], statusCode?: number }
+    if (e.statusCode) throw err
+    const code = e.code ?? e.errors?.[0]?.code
+    const unreachable = (code && UNREACHABLE.has(code)) || /timeout|not found, so there are no DB_|DB_NAME is not set/i.test(e.message ?? '')
+    if (!unreachable) throw err
+    const reason = e.message || e.errors?.map((x) => x.message).join('; ') || String(err)
+    throw createError({ statusCode: 503, message: `${target.label} cannot be reached: ${reason}` })
+  }
+}

@@ -1,0 +1,59 @@
+import type { LintFinding, MigrationRow, MigrationStatement } from '../../contract/migrations'
+
+export interface RunOptions { upTo?: string, acknowledge: string[], override?: { reason: string } }
+export interface BackupFreshness { newestUsableAt: Date | null, maxAgeMinutes: number, now: Date }
+
+export type Refusal = { status: 400 | 409, code: string, message: string, data?: Record<string, unknown> }
+export type Plan = { ok: true, run: MigrationRow[], acknowledged: string[] } | { ok: false, refusal: Refusal }
+
+const refuse = (status: 400 | 409, code: string, message: string, data?: Record<string, unknown>): Plan =>
+  ({ ok: false, refusal: { status, code, message, data } })
+
+/**
+ * Decides whether a run may start, from the migrations' state, the request and the newest usable backup.
+ * Pure: the same inputs always give the same answer, which is what the tests pin down.
+ */
+export function planRun(rows: MigrationRow[], statements: Map<string, MigrationStatement[]>, opts: RunOptions, backup: BackupFreshness): Plan {
+  const broken = rows.filter((r) => r.status === 'drifted' || r.status === 'missing')
+  if (broken.length) {
+    return refuse(409, 'drift', `Refusing to run: ${broken.map((r) => `${r.name} is ${r.status}`).join(', ')}. Restore the applied files exactly as they ran.`,
+      { migrations: broken.map((r) => ({ name: r.name, status: r.status })) })
+  }
+  const pending = rows.filter((r) => r.status === 'pending' || r.status === 'failed')
+  if (opts.upTo !== undefined && !pending.some((r) => r.name === opts.upTo)) {
+    return refuse(400, 'up-to', `Invalid body: upTo: "${opts.upTo}" is not a pending migration`, { issues: [{ field: 'upTo', message: 'not a pending migration' }] })
+  }
+  const run = opts.upTo === undefined ? pending : pending.slice(0, pending.findIndex((r) => r.name === opts.upTo) + 1)
+  if (run.length === 0) return refuse(409, 'nothing-pending', 'There are no pending migrations to run')
+
+  const parseErrors = run.flatMap((r) => r.findings.filter((f) => f.rule === 'parse-error').map((f) => describe(r.name, f)))
+  if (parseErrors.length) return refuse(409, 'parse-error', `Refusing to run: ${parseErrors.length} migration(s) do not parse`, { findings: parseErrors })
+
+  const mixed = run.filter((r) => {
+    const stmts = statements.get(r.name) ?? []
+    return stmts.length > 1 && stmts.some((st) => st.nonTransactional)
+  })
+  if (mixed.length) {
+    return refuse(409, 'mixed-transaction', `Refusing to run: ${mixed.map((r) => r.name).join(', ')} mix a statement that cannot run in a transaction with others; put it in a migration of its own`)
+  }
+
+  const ack = new Set(opts.acknowledge)
+  const unacknowledged = run.flatMap((r) => r.findings
+    .filter((f) => f.severity === 'destructive' && !f.acknowledged && !ack.has(`${r.name}:${f.rule}`))
+    .map((f) => describe(r.name, f)))
+  if (unacknowledged.length) {
+    return refuse(409, 'unacknowledged', `Refusing to run: ${unacknowledged.length} destructive finding(s) not acknowledged; acknowledge each as "migration:rule"`,
+      { findings: unacknowledged })
+  }
+
+  const ageMinutes = backup.newestUsableAt ? (backup.now.getTime() - backup.newestUsableAt.getTime()) / 60_000 : Infinity
+  if (ageMinutes > backup.maxAgeMinutes && !opts.override) {
+    const seen = backup.newestUsableAt ? `the newest usable one is ${Math.round(ageMinutes)} minutes old` : 'there is none'
+    return refuse(409, 'no-fresh-backup', `Refusing to run: no usable backup younger than ${backup.maxAgeMinutes} minutes (${seen}). Take a backup, or give override.reason.`)
+  }
+  return { ok: true, run, acknowledged: [...ack] }
+}
+
+function describe(migration: string, f: LintFinding) {
+  return { migration, rule: f.rule, line: f.line, message: f.message, acknowledgeAs: `${migration}:${f.rule}` }
+}

@@ -1,0 +1,164 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { targetConfigSchema } from '../../server/config/schema'
+import { migrateConsole } from '../../server/database/migrate-console'
+import { getJob } from '../../server/jobs/store'
+import { migrationPool } from '../../server/migrations/connection'
+import { MigrationBusyError, startMigrationRun, type StartRun } from '../../server/migrations/start-run'
+import { migrationsView } from '../../server/migrations/view'
+import { cluster, createTestDatabase } from '../support/db'
+
+const fresh = async () => new Date()
+const stale = async () => new Date(Date.now() - 3 * 3600_000)
+
+describe('guarded migration runs on a real database', () => {
+  let consoleDb: Awaited<ReturnType<typeof createTestDatabase>>
+  let app: Awaited<ReturnType<typeof createTestDatabase>>
+  let dir: string
+  let target: ReturnType<typeof targetConfigSchema.parse>
+  const write = (name: string, sql: string) => writeFileSync(join(dir, `${name}.sql`), sql)
+  const start = (req: Partial<StartRun> = {}, backup = fresh) => startMigrationRun(consoleDb.pool, target, 'alice', { acknowledge: [], ...req }, backup)
+  async function finished(jobId: number) {
+    for (;;) {
+      const job = await getJob(consoleDb.pool, jobId)
+      if (job && ['succeeded', 'failed', 'interrupted'].includes(job.status)) return job
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+  const status = async () => Object.fromEntries((await migrationsView(migrationPool(target), target)).migrations.map((m) => [m.name, m.status]))
+  const tableExists = async (name: string) => (await app.pool.query('SELECT to_regclass($1) AS t', [name])).rows[0].t !== null
+
+  beforeAll(async () => {
+    consoleDb = await createTestDatabase('mig_console')
+    await migrateConsole(consoleDb.pool)
+    app = await createTestDatabase('mig_app')
+    dir = mkdtempSync(join(tmpdir(), 'dbsafe-mig-'))
+    mkdirSync(join(dir, 'migrations'))
+    writeFileSync(join(dir, 'app.env'), `DB_HOST=127.0.0.1\nDB_PORT=${cluster().port}\nDB_NAME=${app.name}\nDB_USER=postgres\n`)
+    target = targetConfigSchema.parse({
+      id: 'main', label: 'Main', envFile: join(dir, 'app.env'), migrationsDir: join(dir, 'migrations'), backupsDir: dir,
+      migrationDatabaseUrl: app.url, lockTimeout: '500ms',
+    })
+    dir = join(dir, 'migrations')
+  })
+  afterAll(async () => {
+    await app.drop()
+    await consoleDb.drop()
+  })
+
+  it('refuses without a fresh backup, and runs with a recorded override reason', async () => {
+    write('001_accounts', 'CREATE TABLE IF NOT EXISTS accounts (id int PRIMARY KEY, email text);\nINSERT INTO accounts VALUES (1, \'a@x\') ON CONFLICT DO NOTHING;\n')
+    const refused = await start({}, stale)
+    expect(refused).toMatchObject({ refusal: { status: 409, code: 'no-fresh-backup' } })
+    expect(await status()).toEqual({ '001_accounts': 'pending' })
+    const ok = await start({ override: { reason: 'fresh database, nothing to lose' } }, stale)
+    if (!('jobId' in ok)) throw new Error(JSON.stringify(ok))
+    const job = await finished(ok.jobId)
+    expect(job.status).toBe('succeeded')
+    expect(job.params).toMatchObject({ migrations: ['001_accounts'], override: 'fresh database, nothing to lose' })
+    expect(await status()).toEqual({ '001_accounts': 'applied' })
+    const { rows } = await app.pool.query('SELECT applied_by, duration_ms FROM dbsafe_migrations')
+    expect(rows[0].applied_by).toBe('alice')
+  })
+
+  it('refuses a destructive migration until each finding is acknowledged', async () => {
+    write('002_drop_email', 'ALTER TABLE accounts DROP COLUMN email;\n-- the old sessions table\nDROP TABLE IF EXISTS sessions;\n')
+    const refused = await start()
+    if (!('refusal' in refused)) throw new Error('expected a refusal')
+    expect(refused.refusal.code).toBe('unacknowledged')
+    expect((refused.refusal.data!.findings as { acknowledgeAs: string }[]).map((f) => f.acknowledgeAs).sort()).toEqual(['002_drop_email:drop-column', '002_drop_email:drop-table'])
+    const partly = await start({ acknowledge: ['002_drop_email:drop-column'] })
+    expect(partly).toMatchObject({ refusal: { code: 'unacknowledged' } })
+    const ok = await start({ acknowledge: ['002_drop_email:drop-column', '002_drop_email:drop-table'] })
+    if (!('jobId' in ok)) throw new Error(JSON.stringify(ok))
+    expect((await finished(ok.jobId)).status).toBe('succeeded')
+    const cols = await app.pool.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'accounts'")
+    expect(cols.rows.map((r) => r.column_name)).toEqual(['id'])
+  })
+
+  it('honours an inline dbsafe:allow comment as the acknowledgement', async () => {
+    write('003_truncate_cache', '-- dbsafe:allow truncate cache is rebuilt on start\nCREATE TABLE IF NOT EXISTS cache (k text);\n-- dbsafe:allow truncate cache is rebuilt on start\nTRUNCATE cache;\n')
+    const ok = await start()
+    if (!('jobId' in ok)) throw new Error(JSON.stringify(ok))
+    expect((await finished(ok.jobId)).status).toBe('succeeded')
+  })
+
+  it('stops at the first failure with nothing of it left, and records the failure', async () => {
+    write('004_orders', 'CREATE TABLE IF NOT EXISTS orders (id int PRIMARY KEY);\nINSERT INTO orders VALUES (1), (1);\n')
+    write('005_after', 'CREATE TABLE IF NOT EXISTS after_orders (id int);\n')
+    const ok = await start()
+    if (!('jobId' in ok)) throw new Error(JSON.stringify(ok))
+    const job = await finished(ok.jobId)
+    expect(job.status).toBe('failed')
+    expect(job.error).toMatch(/^004_orders at line 2: duplicate key value/)
+    expect(await tableExists('orders')).toBe(false)
+    expect(await tableExists('after_orders')).toBe(false)
+    const s = await status()
+    expect([s['004_orders'], s['005_after']]).toEqual(['failed', 'pending'])
+    const view = await migrationsView(migrationPool(target), target)
+    expect(view.migrations.find((m) => m.name === '004_orders')!.lastError).toMatch(/duplicate key/)
+    // Fixed file: the failed migration runs again and clears its error.
+    write('004_orders', 'CREATE TABLE IF NOT EXISTS orders (id int PRIMARY KEY);\nINSERT INTO orders VALUES (1), (2) ON CONFLICT DO NOTHING;\n')
+    const again = await start()
+    if (!('jobId' in again)) throw new Error(JSON.stringify(again))
+    expect((await finished(again.jobId)).status).toBe('succeeded')
+    expect(await status()).toMatchObject({ '004_orders': 'applied', '005_after': 'applied' })
+  })
+
+  it('refuses to run anything while an applied file has drifted', async () => {
+    write('001_accounts', 'CREATE TABLE IF NOT EXISTS accounts (id int PRIMARY KEY, email text, extra int);\n')
+    write('006_next', 'CREATE TABLE IF NOT EXISTS next_one (id int);\n')
+    expect(await start()).toMatchObject({ refusal: { status: 409, code: 'drift', message: expect.stringContaining('001_accounts is drifted') } })
+    write('001_accounts', 'CREATE TABLE IF NOT EXISTS accounts (id int PRIMARY KEY, email text);\nINSERT INTO accounts VALUES (1, \'a@x\') ON CONFLICT DO NOTHING;\n')
+    rmSync(join(dir, '006_next.sql'))
+  })
+
+  it('refuses a migration that does not parse, and up-to a name that is not pending', async () => {
+    write('007_typo', 'CREAT TABLE oops (id int);\n')
+    expect(await start()).toMatchObject({ refusal: { code: 'parse-error' } })
+    expect(await start({ upTo: '001_accounts' })).toMatchObject({ refusal: { status: 400, code: 'up-to' } })
+    rmSync(join(dir, '007_typo.sql'))
+  })
+
+  it('runs CREATE INDEX CONCURRENTLY alone outside a transaction, and refuses it mixed with others', async () => {
+    write('008_idx', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_id_idx ON orders (id);\n')
+    write('009_mixed', 'CREATE TABLE IF NOT EXISTS m (id int);\nCREATE INDEX CONCURRENTLY IF NOT EXISTS m_idx ON m (id);\n')
+    expect(await start()).toMatchObject({ refusal: { code: 'mixed-transaction' } })
+    const ok = await start({ upTo: '008_idx' })
+    if (!('jobId' in ok)) throw new Error(JSON.stringify(ok))
+    expect((await finished(ok.jobId)).status).toBe('succeeded')
+    expect(await tableExists('orders_id_idx')).toBe(true)
+    rmSync(join(dir, '009_mixed.sql'))
+  })
+
+  it('gives up on a lock it cannot get within lock_timeout, leaving nothing behind', async () => {
+    write('010_locked', 'CREATE TABLE IF NOT EXISTS audit_trail (id int);\nALTER TABLE orders ADD COLUMN IF NOT EXISTS note text;\n')
+    const blocker = new pg.Client(app.url)
+    await blocker.connect()
+    await blocker.query('BEGIN; LOCK TABLE orders IN ACCESS SHARE MODE')
+    const ok = await start()
+    if (!('jobId' in ok)) throw new Error(JSON.stringify(ok))
+    const job = await finished(ok.jobId)
+    await blocker.query('ROLLBACK')
+    await blocker.end()
+    expect(job.status).toBe('failed')
+    expect(job.error).toMatch(/010_locked at line 2: canceling statement due to lock timeout/)
+    expect(await tableExists('audit_trail')).toBe(false)
+    rmSync(join(dir, '010_locked.sql'))
+  })
+
+  it('runs once: a concurrent second run gets busy, a repeated idempotency key gets the same job', async () => {
+    write('011_slow', 'CREATE TABLE IF NOT EXISTS slow (id int);\nSELECT pg_sleep(0.8);\n')
+    const first = await start({ idempotencyKey: 'click-123456' })
+    await expect(start()).rejects.toBeInstanceOf(MigrationBusyError)
+    const repeat = await start({ idempotencyKey: 'click-123456' })
+    if (!('jobId' in first) || !('jobId' in repeat)) throw new Error('expected jobs')
+    expect(repeat).toEqual({ jobId: first.jobId, created: false })
+    expect((await finished(first.jobId)).status).toBe('succeeded')
+    const { rows } = await consoleDb.pool.query("SELECT count(*)::int AS n FROM jobs WHERE params->'migrations' ? '011_slow'")
+    expect(rows[0].n).toBe(1)
+  })
+})
