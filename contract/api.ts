@@ -41,11 +41,22 @@ export type Connection =
   | { ok: true, serverVersion: string, database: string, user: string, databaseSizeBytes: number }
   | { ok: false, error: string }
 
+export type PrivilegesSummary =
+  | { role: string, verdict: 'unsafe' | 'warning' | 'safe', topFinding: string | null, findings: number }
+  | { error: string }
+
+export type MigrationsSummary =
+  | { total: number, applied: number, pending: number, failed: number, drifted: number, missing: number, destructivePending: number }
+  | { error: string }
+
 export interface Overview {
   target: { id: string, label: string }
   connection: Connection
   appRole: string | null
   skipMigrations: SkipMigrationsState
+  /** null while the target cannot be reached. */
+  privileges: PrivilegesSummary | null
+  migrations: MigrationsSummary | null
 }
 
 /** Guarded actions repeat the target's id as `confirm`, so a click on the wrong target does nothing. */

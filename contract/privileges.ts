@@ -147,3 +147,8 @@ export interface PrivilegeReport {
   findings: Finding[]
   verdict: Verdict
 }
+
+export interface PrivilegeReview extends PrivilegeReport {
+  /** Plain-words gaps of the seed document's check (information_schema.role_table_grants). */
+  seedCheck: string[]
+}

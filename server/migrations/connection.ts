@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import type { TargetConfig } from '../config/schema'
 import { poolFor } from '../database/pools'
-import { targetPool } from '../targets/overview'
+import { targetPool } from '../targets/pool'
 
 /** Migrations run with `migrationDatabaseUrl` (e.g. a separate owner role) when set, else as the app connects. */
 export function migrationPool(target: TargetConfig): pg.Pool {

@@ -1,32 +1,27 @@
-import type pg from 'pg'
-import type { Connection, Overview, TargetSummary } from '../../contract/api'
+import type { Connection, MigrationsSummary, Overview, PrivilegesSummary, TargetSummary } from '../../contract/api'
 import type { TargetConfig } from '../config/schema'
-import { poolFor } from '../database/pools'
-import { appRoleOf, targetConnection } from '../envfile/connection'
+import { appRoleOf } from '../envfile/connection'
 import { readEnvFile, type EnvFile } from '../envfile/read'
 import { skipMigrationsState } from '../envfile/skip-migrations'
+import { migrationPool } from '../migrations/connection'
+import { migrationsView } from '../migrations/view'
+import { privilegeReview } from '../privileges/review'
+import { targetPool } from './pool'
 
 export async function targetOverview(target: TargetConfig): Promise<Overview> {
   const env = readEnvFile(target.envFile)
-  return {
-    target: { id: target.id, label: target.label },
-    connection: await probeConnection(target, env),
-    appRole: appRoleOf(target, env),
-    skipMigrations: skipMigrationsState(env),
-  }
+  const connection = await probeConnection(target, env)
+  const appRole = appRoleOf(target, env)
+  const [privileges, migrations] = connection.ok
+    ? await Promise.all([privilegesSummary(target, env, appRole), migrationsSummary(target)])
+    : [null, null]
+  return { target: { id: target.id, label: target.label }, connection, appRole, skipMigrations: skipMigrationsState(env), privileges, migrations }
 }
 
 export async function listTargets(targets: TargetConfig[]): Promise<TargetSummary[]> {
   return Promise.all(targets.map(async (t) => ({
     id: t.id, label: t.label, reachable: (await probeConnection(t, readEnvFile(t.envFile))).ok,
   })))
-}
-
-/** The pool for a target, as the app would connect. Throws with a plain reason when no connection is configured. */
-export function targetPool(target: TargetConfig, env: EnvFile = readEnvFile(target.envFile)): pg.Pool {
-  if (!target.databaseUrl && !env.exists) throw new Error(`env file ${target.envFile} not found, so there are no DB_* settings to connect with`)
-  if (!target.databaseUrl && !env.values.DB_NAME) throw new Error(`DB_NAME is not set in ${target.envFile}`)
-  return poolFor(targetConnection(target, env))
 }
 
 // An unreachable target is a fact to show with the driver's reason, never an error that stops the console.
@@ -38,6 +33,33 @@ async function probeConnection(target: TargetConfig, env: EnvFile): Promise<Conn
     return { ok: true, serverVersion: r.version, database: r.database, user: r.user, databaseSizeBytes: r.size }
   } catch (err) {
     return { ok: false, error: describeError(err) }
+  }
+}
+
+async function privilegesSummary(target: TargetConfig, env: EnvFile, role: string | null): Promise<PrivilegesSummary> {
+  if (!role) return { error: 'No app role configured' }
+  try {
+    const review = await privilegeReview(targetPool(target, env), role)
+    if (!review) return { error: `Role "${role}" does not exist` }
+    const top = review.findings[0]
+    return { role, verdict: review.verdict, topFinding: top ? top.message : null, findings: review.findings.length }
+  } catch (err) {
+    return { error: describeError(err) }
+  }
+}
+
+async function migrationsSummary(target: TargetConfig): Promise<MigrationsSummary> {
+  try {
+    const view = await migrationsView(migrationPool(target), target)
+    const count = (s: string) => view.migrations.filter((m) => m.status === s).length
+    const waiting = view.migrations.filter((m) => m.status === 'pending' || m.status === 'failed')
+    return {
+      total: view.migrations.length, applied: count('applied'), pending: count('pending'), failed: count('failed'),
+      drifted: count('drifted'), missing: count('missing'),
+      destructivePending: waiting.filter((m) => m.findings.some((f) => f.severity === 'destructive' && !f.acknowledged)).length,
+    }
+  } catch (err) {
+    return { error: describeError(err) }
   }
 }
 

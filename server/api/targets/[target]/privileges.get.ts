@@ -1,0 +1,25 @@
+import { createError, defineEventHandler, getQuery } from 'h3'
+import { z } from 'zod'
+import { readEnvFile } from '../../../envfile/read'
+import { appRoleOf } from '../../../envfile/connection'
+import { requireRole } from '../../../http/session'
+import { requireTarget } from '../../../http/target'
+import { targetCall } from '../../../http/target-call'
+import { validate } from '../../../http/validate'
+import { privilegeReview } from '../../../privileges/review'
+import { targetPool } from '../../../targets/pool'
+
+const query = z.object({ role: z.string().min(1).max(63).optional() })
+
+export default defineEventHandler(async (event) => {
+  const target = await requireTarget(event)
+  const { role } = validate(query, getQuery(event), 'query')
+  // Looking at any role but the app's is for operators and admins.
+  if (role) requireRole(event, 'operator')
+  const env = readEnvFile(target.envFile)
+  const reviewed = role ?? appRoleOf(target, env)
+  if (!reviewed) throw createError({ statusCode: 409, message: `No app role: set "appRole" for ${target.id} or DB_USER in ${target.envFile}` })
+  const review = await targetCall(target, () => privilegeReview(targetPool(target, env), reviewed))
+  if (!review) throw createError({ statusCode: 404, message: `Role "${reviewed}" does not exist on ${target.label}` })
+  return review
+})

@@ -1,0 +1,107 @@
+import type { Source } from '../../contract/privileges'
+import type { Draft, RuleInput } from './findings'
+import { listWords, plural } from './findings'
+import { dangerousDefaults } from './objects'
+import { defaultPrivilegesRevokeSql, q, qualified, revokeGrantSql, revokeMembershipSql } from './remediation'
+import { granteeOf } from './sources'
+
+/** A power that comes from an ACL entry (to the role, to PUBLIC or to a group role), not from ownership. */
+const granted = (s: Source) => s.kind === 'grant' || s.kind === 'public' || (s.kind === 'membership' && s.grantor !== undefined)
+
+export function grantFindings(input: RuleInput): Draft[] {
+  return [truncateGrant(input), publicWrite(input), sequenceReset(input), schemaCreate(input), riskyDefaults(input)]
+    .filter((d): d is Draft => d !== null)
+}
+
+function truncateGrant({ report }: RuleInput): Draft | null {
+  const hits = report.tables.map((t) => ({ t, sources: t.sources.truncate.filter(granted) })).filter((h) => h.sources.length > 0)
+  if (hits.length === 0) return null
+  return {
+    severity: 'destructive', code: 'truncate-grant', objects: hits.map(({ t }) => `${t.schema}.${t.name}`),
+    message: `${report.role} can TRUNCATE ${plural(hits.length, 'table')} through a TRUNCATE grant (${grantees(hits.flatMap((h) => h.sources), report.role)}): TRUNCATE empties a whole table at once, with no WHERE clause.`,
+    sql: hits.flatMap(({ t, sources }) => sources.map((s) =>
+      revokeGrantSql('TRUNCATE', `TABLE ${qualified(t.schema, t.name)}`, granteeOf(s, report.role), s.grantor, t.owner))),
+  }
+}
+
+function publicWrite({ report }: RuleInput): Draft | null {
+  const powers = ['insert', 'update', 'delete'] as const
+  const hits = report.tables.map((t) => ({ t, privs: powers.filter((p) => t.sources[p].some((s) => s.kind === 'public')) }))
+    .filter((h) => h.privs.length > 0)
+  if (hits.length === 0) return null
+  const all = [...new Set(hits.flatMap((h) => h.privs))].map((p) => p.toUpperCase())
+  return {
+    severity: 'warning', code: 'public-write', objects: hits.map(({ t }) => `${t.schema}.${t.name}`),
+    message: `Every role (PUBLIC) can ${listWords(all)} rows in ${plural(hits.length, 'table')}, so ${report.role} can without a grant of its own — and so can any role created later.`,
+    sql: hits.flatMap(({ t, privs }) => {
+      const byGrantor = new Map<string | undefined, string[]>()
+      for (const p of privs) for (const s of t.sources[p]) if (s.kind === 'public') byGrantor.set(s.grantor, [...(byGrantor.get(s.grantor) ?? []), p.toUpperCase()])
+      const target = `TABLE ${qualified(t.schema, t.name)}`
+      return [
+        ...[...byGrantor].map(([grantor, ps]) => revokeGrantSql(ps.join(', '), target, null, grantor, t.owner)),
+        `-- keep the next line only if the app needs it`,
+        `GRANT ${privs.map((p) => p.toUpperCase()).join(', ')} ON ${target} TO ${q(report.role)};`,
+      ]
+    }),
+  }
+}
+
+function sequenceReset({ report }: RuleInput): Draft | null {
+  const hits = report.sequences.map((s) => ({ s, sources: s.sources.reset.filter(granted) })).filter((h) => h.sources.length > 0)
+  if (hits.length === 0) return null
+  return {
+    severity: 'warning', code: 'sequence-reset', objects: hits.map(({ s }) => `${s.schema}.${s.name}`),
+    message: `${report.role} can reset ${plural(hits.length, 'sequence')} through an UPDATE grant (${grantees(hits.flatMap((h) => h.sources), report.role)}): setval() can move a sequence back, and new rows then collide with existing ids.`,
+    sql: hits.flatMap(({ s, sources }) => {
+      const target = `SEQUENCE ${qualified(s.schema, s.name)}`
+      // UPDATE also allowed nextval(); USAGE keeps inserts working.
+      return [...sources.map((src) => revokeGrantSql('UPDATE', target, granteeOf(src, report.role), src.grantor, s.owner)),
+        `GRANT USAGE, SELECT ON ${target} TO ${q(report.role)};`]
+    }),
+  }
+}
+
+function schemaCreate({ report, ctx }: RuleInput): Draft | null {
+  // Owning a schema that holds tables is reported (more severely) as owns-schema-with-tables.
+  const hits = report.schemas.map((s) => ({ s, sources: s.createSources.filter((x) => x.kind !== 'superuser' && (granted(x) || s.tableCount === 0)) }))
+    .filter((h) => h.sources.length > 0)
+  if (hits.length === 0) return null
+  const viaPublic = hits.filter((h) => h.sources.some((x) => x.kind === 'public')).map((h) => h.s.name)
+  const oldDefault = report.serverVersionNum < 150000 && viaPublic.includes('public') ? ' (the default before PostgreSQL 15)' : ''
+  const publicNote = viaPublic.length > 0 ? ` — as can every role, because PUBLIC has CREATE on ${listWords(viaPublic)}${oldDefault}` : ''
+  const role = q(report.role)
+  return {
+    severity: 'warning', code: 'schema-create', objects: hits.map((h) => h.s.name),
+    needsOwnerRole: hits.some((h) => h.sources.some((x) => x.kind === 'owner')),
+    message: `${report.role} can CREATE objects in schema ${listWords(hits.map((h) => h.s.name))}${publicNote}. It can add tables, views or functions there, and one named like an object others use without a schema prefix can take over their queries.`,
+    sql: hits.flatMap(({ s, sources }) => sources.flatMap((x) => {
+      if (granted(x)) return [revokeGrantSql('CREATE', `SCHEMA ${q(s.name)}`, granteeOf(x, report.role), x.grantor, s.owner)]
+      const keepUsage = `GRANT USAGE ON SCHEMA ${q(s.name)} TO ${role};`
+      if (x.kind === 'owner') return [`ALTER SCHEMA ${q(s.name)} OWNER TO ${q(ctx.ownerRole.name)};`, keepUsage]
+      return [...revokeMembershipSql(report.role, ctx.hops(s.owner), report.serverVersionNum), keepUsage]
+    })),
+  }
+}
+
+const SINGULAR: Record<string, string> = { tables: 'table', sequences: 'sequence', functions: 'function', types: 'type', schemas: 'schema' }
+
+function riskyDefaults({ report }: RuleInput): Draft | null {
+  const hits = report.defaultPrivileges.filter((d) => d.dangerous)
+  if (hits.length === 0) return null
+  const what = hits.map((d) => `${d.grantee} gets ${dangerousDefaults(d.objectType, d.privileges).join(', ')} on every new ${SINGULAR[d.objectType]} ${d.grantor} creates${d.schema === null ? '' : ` in ${d.schema}`}`)
+  return {
+    severity: 'warning', code: 'default-privileges-dangerous',
+    objects: hits.map((d) => `${d.schema ?? '(all schemas)'}: future ${d.objectType} of ${d.grantor} → ${d.grantee}`),
+    message: `Default privileges will hand out risky powers on objects that do not exist yet: ${listWords(what)}.`,
+    sql: hits.map((d) => defaultPrivilegesRevokeSql(d.grantor, d.schema, dangerousDefaults(d.objectType, d.privileges), d.objectType, d.grantee)),
+  }
+}
+
+function grantees(sources: Source[], role: string): string {
+  const words = new Set(sources.map((s) => {
+    const g = granteeOf(s, role)
+    if (g === null) return 'granted to PUBLIC, i.e. every role'
+    return g === role ? 'granted to it directly' : `granted to ${g}, which it belongs to`
+  }))
+  return listWords([...words])
+}

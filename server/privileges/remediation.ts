@@ -1,0 +1,86 @@
+import { escapeIdentifier } from 'pg'
+import type { Source } from '../../contract/privileges'
+import type { Hop } from './roles'
+
+// SQL for a superuser to copy and run. Every identifier goes through escapeIdentifier.
+
+export const q = escapeIdentifier
+export const qualified = (schema: string, name: string) => `${q(schema)}.${q(name)}`
+export const granteeSql = (grantee: string | null) => (grantee === null ? 'PUBLIC' : q(grantee))
+
+const ALTER_KIND: Record<string, string> = {
+  'table': 'TABLE', 'partitioned table': 'TABLE', 'view': 'VIEW', 'materialized view': 'MATERIALIZED VIEW', 'sequence': 'SEQUENCE',
+}
+
+export function alterOwnerSql(kind: string, schema: string, name: string, newOwner: string): string {
+  return `ALTER ${ALTER_KIND[kind]} ${qualified(schema, name)} OWNER TO ${q(newOwner)};`
+}
+
+/** What the app keeps after ownership moves away: its data, not DROP/TRUNCATE/ALTER. */
+export function appGrantSql(kind: string, schema: string, name: string, role: string): string {
+  if (kind === 'sequence') return `GRANT USAGE, SELECT ON SEQUENCE ${qualified(schema, name)} TO ${q(role)};`
+  const privs = kind === 'materialized view' ? 'SELECT' : 'SELECT, INSERT, UPDATE, DELETE'
+  return `GRANT ${privs} ON TABLE ${qualified(schema, name)} TO ${q(role)};`
+}
+
+/** REVOKE of a granted privilege (one block, maybe several lines), run as the grantor when it was not the owner. */
+export function revokeGrantSql(privileges: string, target: string, grantee: string | null, grantor: string | undefined, owner: string): string {
+  const stmt = `REVOKE ${privileges} ON ${target} FROM ${granteeSql(grantee)};`
+  // A superuser's REVOKE acts as the object's owner, so it leaves grants made by anyone else in place.
+  if (!grantor || grantor === owner) return stmt
+  return `SET ROLE ${q(grantor)};\n${stmt}\nRESET ROLE;`
+}
+
+/** Cuts the reviewed role's membership chain at its first link. */
+export function revokeMembershipSql(role: string, hops: Hop[], versionNum: number): string[] {
+  return hops.flatMap((h) => {
+    if (h.role === 'pg_database_owner') {
+      return [`-- ${role} belongs to pg_database_owner only because it owns the database: see the owns-database remediation`]
+    }
+    // From 16 a membership can be granted several times by different grantors; each grant must go.
+    if (versionNum >= 160000 && h.grantors.length > 0) {
+      return h.grantors.map((g) => `REVOKE ${q(h.role)} FROM ${q(role)} GRANTED BY ${q(g)};`)
+    }
+    return [`REVOKE ${q(h.role)} FROM ${q(role)};`]
+  })
+}
+
+export function defaultPrivilegesRevokeSql(grantor: string, schema: string | null, privileges: string[], objectType: string, grantee: string): string {
+  const inSchema = schema === null ? '' : ` IN SCHEMA ${q(schema)}`
+  const to = grantee === 'PUBLIC' ? 'PUBLIC' : q(grantee)
+  return `ALTER DEFAULT PRIVILEGES FOR ROLE ${q(grantor)}${inSchema} REVOKE ${privileges.join(', ')} ON ${objectType.toUpperCase()} FROM ${to};`
+}
+
+export function appDefaultPrivilegesSql(owner: string, schema: string, role: string): string[] {
+  const prefix = `ALTER DEFAULT PRIVILEGES FOR ROLE ${q(owner)} IN SCHEMA ${q(schema)}`
+  return [
+    `${prefix} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${q(role)};`,
+    `${prefix} GRANT USAGE, SELECT ON SEQUENCES TO ${q(role)};`,
+  ]
+}
+
+/** A role name for the migration owner that does not collide with an unsuitable existing role. */
+export function ownerRoleCandidates(role: string): string[] {
+  const base = role.slice(0, 50)
+  return [`${base}_owner`, ...[2, 3, 4, 5, 6, 7, 8, 9].map((n) => `${base}_owner${n}`)]
+}
+
+export function chooseOwnerRole(role: string, existing: Set<string>, isMember: (name: string) => boolean): { name: string, exists: boolean } {
+  const candidates = ownerRoleCandidates(role)
+  for (const name of candidates) {
+    if (!existing.has(name)) return { name, exists: false }
+    if (!isMember(name)) return { name, exists: true }
+  }
+  return { name: candidates[candidates.length - 1], exists: true }
+}
+
+export function createOwnerRoleSql(name: string): string[] {
+  return [
+    `-- ${name} owns the schema objects; run migrations as a login that can SET ROLE to it, never as the app.`,
+    `CREATE ROLE ${q(name)} NOLOGIN;`,
+  ]
+}
+
+export function describeVia(source: Source): string {
+  return source.via ? source.via.join(' → ') : ''
+}

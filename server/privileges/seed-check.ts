@@ -1,0 +1,80 @@
+import type pg from 'pg'
+import type { PrivilegeReport, Source, TablePrivileges } from '../../contract/privileges'
+import { analyzePrivileges } from './analyze'
+import { plural } from './findings'
+
+export interface SeedRow { grantee: string, privilege_type: string }
+
+const VIEW = 'information_schema.role_table_grants'
+const POWERS = [['TRUNCATE', 'canTruncate', 'truncate'], ['DELETE', 'canDelete', 'delete'], ['UPDATE', 'canUpdate', 'update'], ['INSERT', 'canInsert', 'insert']] as const
+
+/**
+ * What the seed's check (`SELECT grantee, privilege_type FROM information_schema.role_table_grants
+ * WHERE grantee = $1`) would have missed: that view lists ACL entries naming the role, so it shows
+ * nothing of ownership through membership, PUBLIC, predefined roles, superuser or DROP.
+ */
+export function seedCheckGaps(report: PrivilegeReport, seedRows: SeedRow[]): string[] {
+  const { role } = report
+  const shown = new Set(seedRows.filter((r) => r.grantee === role).map((r) => r.privilege_type.toUpperCase()))
+  const tables = report.tables.filter((t) => t.kind === 'table' || t.kind === 'partitioned table')
+  const out: string[] = []
+  if (report.attributes.superuser) out.push(`${VIEW} has no row saying ${role} is a superuser, yet it can do anything, including DROP DATABASE`)
+  const droppable = tables.filter((t) => t.canDrop)
+  for (const [priv, flag, power] of POWERS) {
+    const can = tables.filter((t) => t[flag])
+    if (can.length === 0 || shown.has(priv)) continue
+    const why = reasons(can, priv === 'TRUNCATE' ? 'drop' : power)
+    if (priv === 'TRUNCATE' && can.every((t) => t.canDrop) && can.length === droppable.length) {
+      out.push(why.single
+        ? `${VIEW} shows no TRUNCATE for ${role}, but it ${why.text} and can TRUNCATE and DROP ${can.length === 1 ? 'it' : 'them'}`
+        : `${VIEW} shows no TRUNCATE for ${role}, but it can TRUNCATE and DROP ${plural(can.length, 'table')}: it ${why.text}`)
+    } else {
+      out.push(`${VIEW} shows no ${priv} for ${role}, but it can ${priv} rows in ${plural(can.length, 'table')}: it ${why.text}`)
+    }
+  }
+  const mentioned = out.some((s) => s.includes('and DROP them'))
+  if (droppable.length > 0 && !mentioned) {
+    const why = reasons(droppable, 'drop')
+    out.push(why.single
+      ? `${VIEW} cannot show DROP at all (PostgreSQL has no DROP privilege), but ${role} ${why.text} and can DROP ${droppable.length === 1 ? 'it' : 'them'}`
+      : `${VIEW} cannot show DROP at all (PostgreSQL has no DROP privilege), but ${role} can DROP ${plural(droppable.length, 'table')}: it ${why.text}`)
+  }
+  if (report.database.canDrop) {
+    out.push(`${VIEW} says nothing about databases, but ${role} can DROP DATABASE ${report.database.name} (it ${describe(report.database.source).replace('{n}', 'it')})`)
+  }
+  return out
+}
+
+/** Runs the seed's own query and returns what it missed; pass a report already computed to skip a second analysis. */
+export async function seedCheckMisses(pool: pg.Pool, role: string, report?: PrivilegeReport): Promise<string[]> {
+  const [real, { rows }] = await Promise.all([
+    report ?? analyzePrivileges(pool, role),
+    pool.query<SeedRow>(`SELECT grantee, privilege_type FROM ${VIEW} WHERE grantee = $1`, [role]),
+  ])
+  return seedCheckGaps(real, rows)
+}
+
+function reasons(tables: TablePrivileges[], power: keyof TablePrivileges['sources']): { text: string, single: boolean } {
+  const counts = new Map<string, number>()
+  for (const t of tables) {
+    const why = describe(t.sources[power][0] ?? null)
+    counts.set(why, (counts.get(why) ?? 0) + 1)
+  }
+  return { text: [...counts].map(([why, n]) => why.replace('{n}', plural(n, 'table'))).join('; '), single: counts.size === 1 }
+}
+
+function describe(source: Source | null): string {
+  if (!source) return 'by a route the catalogs do not name for {n}'
+  const to = source.via?.[source.via.length - 1]
+  const setRole = source.setRoleOnly ? ' after SET ROLE' : ''
+  switch (source.kind) {
+    case 'owner': return 'owns {n}'
+    case 'membership':
+      if (source.grantor) return `gets it on {n} through ${to}${setRole}`
+      return source.setRoleOnly ? `can SET ROLE to ${to}, which owns {n}` : `owns {n} through its membership in ${to}`
+    case 'grant': return 'has a direct grant on {n}'
+    case 'public': return 'gets it on {n} through PUBLIC'
+    case 'predefined': return `gets it on {n} through ${to}`
+    case 'superuser': return source.via ? `can SET ROLE to the superuser ${to}, which covers {n}` : 'is a superuser, which covers {n}'
+  }
+}

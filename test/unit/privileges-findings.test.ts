@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest'
+import type { Membership, SequencePrivileges, Source, TablePower, TablePrivileges } from '../../contract/privileges'
+import { buildFindings, MAX_OBJECTS, verdictOf, type ReportBase } from '../../server/privileges/findings'
+import { seedCheckGaps } from '../../server/privileges/seed-check'
+
+const OWNER: Source = { kind: 'owner' }
+const POWERS: TablePower[] = ['drop', 'alter', 'truncate', 'delete', 'update', 'insert', 'select']
+
+function report(over: Partial<ReportBase> = {}): ReportBase {
+  return {
+    role: 'app', serverVersion: '15.8', serverVersionNum: 150008,
+    attributes: { superuser: false, createrole: false, createdb: false, bypassrls: false, replication: false, inherit: true, login: true, connectionLimit: -1, passwordExpiresAt: null },
+    memberships: [],
+    database: { name: 'shop', owner: 'postgres', ownedByRole: false, canDrop: false, canConnect: true, canCreate: false, canTemp: true, source: null },
+    schemas: [{ name: 'public', owner: 'pg_database_owner', canDrop: false, canUsage: true, canCreate: false, createViaPublic: false, tableCount: 0, source: null, createSources: [] }],
+    tables: [], sequences: [], defaultPrivileges: [],
+    ...over,
+  }
+}
+
+/** A table whose powers are exactly the given sources (ownership sources apply to every power). */
+function table(name: string, given: Partial<Record<TablePower, Source[]>>, owner = 'app', schema = 'public'): TablePrivileges {
+  const sources = Object.fromEntries(POWERS.map((p) => [p, given[p] ?? []])) as Record<TablePower, Source[]>
+  return {
+    schema, name, kind: 'table', owner, ownedByRole: sources.drop.length > 0,
+    canDrop: sources.drop.length > 0, canAlter: sources.alter.length > 0, canTruncate: sources.truncate.length > 0,
+    canDelete: sources.delete.length > 0, canUpdate: sources.update.length > 0, canInsert: sources.insert.length > 0,
+    canSelect: sources.select.length > 0, rls: { enabled: false, forced: false }, sources,
+  }
+}
+const owned = (name: string, schema = 'public') => table(name, Object.fromEntries(POWERS.map((p) => [p, [OWNER]])), 'app', schema)
+const dml = (name: string): TablePrivileges => {
+  const g: Source[] = [{ kind: 'grant', grantor: 'owner' }]
+  return table(name, { select: g, insert: g, update: g, delete: g }, 'owner')
+}
+function sequence(name: string, sources: Partial<SequencePrivileges['sources']>, linkedTo: string | null = null, owner = 'app'): SequencePrivileges {
+  const s = { drop: [], reset: [], usage: [], select: [], ...sources }
+  return { schema: 'public', name, owner, ownedByRole: s.drop.length > 0, canDrop: s.drop.length > 0, canReset: s.reset.length > 0, canUsage: s.usage.length > 0, canSelect: s.select.length > 0, linkedTo, sources: s }
+}
+const statements = (sql: string, prefix: string) => sql.split('\n').filter((l) => l.startsWith(prefix))
+
+describe('privilege findings', () => {
+  it('groups 300 owned tables into one finding with the full count and a capped object list', () => {
+    const tables = Array.from({ length: 300 }, (_, i) => owned(`t${String(i).padStart(3, '0')}`))
+    const findings = buildFindings(report({ tables }))
+    expect(findings.map((f) => f.code)).toEqual(['owns-tables'])
+    const [f] = findings
+    expect(f).toMatchObject({ severity: 'destructive', count: 300 })
+    expect(f.objects).toHaveLength(MAX_OBJECTS)
+    expect(f.objects[0]).toBe('public.t000')
+    expect(f.message).toMatch(/^app owns 300 tables, so it can DROP and ALTER them and TRUNCATE \(empty\) them without any GRANT/)
+    expect(statements(f.remediation, 'ALTER TABLE')).toHaveLength(300)
+    expect(statements(f.remediation, 'GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE')).toHaveLength(300)
+    expect(statements(f.remediation, 'CREATE ROLE')).toEqual(['CREATE ROLE "app_owner" NOLOGIN;'])
+    expect(f.remediation).not.toMatch(/REVOKE\s+DROP/i)
+    expect(verdictOf(findings)).toBe('unsafe')
+  })
+
+  it('creates the migration owner once, in the first remediation that needs it, and not at all when it exists', () => {
+    const base = report({
+      tables: [owned('users')],
+      database: { name: 'shop', owner: 'app', ownedByRole: true, canDrop: true, canConnect: true, canCreate: true, canTemp: true, source: OWNER },
+    })
+    const findings = buildFindings(base)
+    expect(findings.map((f) => f.code)).toEqual(['owns-database', 'owns-tables'])
+    expect(findings[0].remediation.split('\n').slice(1, 3)).toEqual(['CREATE ROLE "app_owner" NOLOGIN;', 'ALTER DATABASE "shop" OWNER TO "app_owner";'])
+    expect(findings[1].remediation).not.toContain('CREATE ROLE')
+    expect(findings[1].remediation).toContain('created by the first remediation above')
+    const existing = buildFindings(base, { ownerRole: { name: 'app_migrator', exists: true } })
+    expect(existing.some((f) => f.remediation.includes('CREATE ROLE'))).toBe(false)
+    expect(existing[1].remediation).toContain('ALTER TABLE "public"."users" OWNER TO "app_migrator";')
+  })
+
+  it('quotes identifiers and leaves serial sequences to follow their table', () => {
+    const t = owned('Order "Items"', 'Sales')
+    const seq = sequence('Order "Items"_id_seq', { drop: [OWNER], reset: [OWNER], usage: [OWNER], select: [OWNER] }, 'Sales.Order "Items"')
+    const [f] = buildFindings(report({ role: 'web app', tables: [t], sequences: [{ ...seq, schema: 'Sales' }] }))
+    expect(f.remediation).toContain('ALTER TABLE "Sales"."Order ""Items""" OWNER TO "web app_owner";')
+    expect(f.remediation).not.toContain('ALTER SEQUENCE')
+    expect(f.remediation).toContain('GRANT USAGE, SELECT ON SEQUENCE "Sales"."Order ""Items""_id_seq" TO "web app";')
+    expect(f.count).toBe(1)
+  })
+
+  it('revokes grants made by someone other than the owner as that grantor, keeping each block whole', () => {
+    const byLead: Source[] = [{ kind: 'grant', grantor: 'lead' }]
+    const findings = buildFindings(report({ tables: [table('a', { truncate: byLead }, 'owner'), table('b', { truncate: byLead }, 'owner')] }))
+    expect(findings[0].code).toBe('truncate-grant')
+    expect(findings[0].remediation).toBe([
+      'SET ROLE "lead";', 'REVOKE TRUNCATE ON TABLE "public"."a" FROM "app";', 'RESET ROLE;',
+      'SET ROLE "lead";', 'REVOKE TRUNCATE ON TABLE "public"."b" FROM "app";', 'RESET ROLE;',
+    ].join('\n'))
+  })
+
+  it('a NOINHERIT path to the owner is a SET ROLE away and still destructive; the fix names each grantor from 16', () => {
+    const via = ['app', 'mid', 'owner']
+    const src: Source = { kind: 'membership', via, setRoleOnly: true }
+    const memberships: Membership[] = [
+      { role: 'mid', via: ['app', 'mid'], inherited: true, setRole: true, predefined: false },
+      { role: 'owner', via, inherited: false, setRole: true, predefined: false },
+    ]
+    const t = table('events', Object.fromEntries(POWERS.map((p) => [p, [src]])), 'owner')
+    const hops = () => [{ role: 'mid', grantors: ['postgres', 'boss'] }]
+    const v15 = buildFindings(report({ tables: [t], memberships }), { hops })
+    expect(v15).toHaveLength(1)
+    expect(v15[0]).toMatchObject({ code: 'member-of-owner', severity: 'destructive', objects: ['public.events'] })
+    expect(v15[0].message).toContain('can SET ROLE to owner (app → mid → owner)')
+    expect(statements(v15[0].remediation, 'REVOKE')).toEqual(['REVOKE "mid" FROM "app";'])
+    const v16 = buildFindings(report({ tables: [t], memberships, serverVersionNum: 160004 }), { hops })
+    expect(statements(v16[0].remediation, 'REVOKE')).toEqual(['REVOKE "mid" FROM "app" GRANTED BY "postgres";', 'REVOKE "mid" FROM "app" GRANTED BY "boss";'])
+  })
+
+  it('does not flag what an app needs: DML grants, CONNECT, schema USAGE, sequence USAGE', () => {
+    const findings = buildFindings(report({
+      tables: [dml('users'), dml('orders')],
+      sequences: [sequence('users_id_seq', { usage: [{ kind: 'grant', grantor: 'owner' }], select: [{ kind: 'grant', grantor: 'owner' }] }, 'public.users', 'owner')],
+    }))
+    expect(findings).toEqual([])
+    expect(verdictOf(findings)).toBe('safe')
+  })
+
+  it('role attributes: CREATEROLE wording depends on the version; CREATEDB alone is only info', () => {
+    const attrs = { ...report().attributes, createrole: true }
+    const old = buildFindings(report({ attributes: attrs, serverVersionNum: 150008 }))[0]
+    const now = buildFindings(report({ attributes: attrs, serverVersionNum: 160004 }))[0]
+    expect(old.message).toContain('any non-superuser role')
+    expect(now.message).toContain('roles it has ADMIN on')
+    expect(old.remediation).toBe('ALTER ROLE "app" NOCREATEROLE;')
+    const info = buildFindings(report({ attributes: { ...report().attributes, createdb: true } }))
+    expect(info.map((f) => [f.code, f.severity])).toEqual([['createdb', 'info']])
+    expect(verdictOf(info)).toBe('safe')
+  })
+
+  it('default privileges: only the risky part is revoked, with IN SCHEMA only for per-schema entries', () => {
+    const findings = buildFindings(report({
+      defaultPrivileges: [
+        { grantor: 'owner', schema: 'public', objectType: 'tables', privileges: ['DELETE', 'INSERT', 'REFERENCES', 'SELECT', 'TRIGGER', 'TRUNCATE', 'UPDATE'], grantee: 'app', dangerous: true },
+        { grantor: 'owner', schema: null, objectType: 'sequences', privileges: ['UPDATE', 'USAGE'], grantee: 'PUBLIC', dangerous: true },
+        { grantor: 'owner', schema: 'public', objectType: 'tables', privileges: ['SELECT'], grantee: 'reader', dangerous: false },
+      ],
+    }))
+    expect(findings).toHaveLength(1)
+    expect(findings[0]).toMatchObject({ code: 'default-privileges-dangerous', severity: 'warning', count: 2 })
+    expect(findings[0].remediation.split('\n')).toEqual([
+      'ALTER DEFAULT PRIVILEGES FOR ROLE "owner" IN SCHEMA "public" REVOKE TRUNCATE ON TABLES FROM "app";',
+      'ALTER DEFAULT PRIVILEGES FOR ROLE "owner" REVOKE UPDATE ON SEQUENCES FROM PUBLIC;',
+    ])
+  })
+
+  it('CREATE on public through PUBLIC before 15 says it is the old default', () => {
+    const schemas = [{ ...report().schemas[0], owner: 'postgres', canCreate: true, createViaPublic: true, createSources: [{ kind: 'public', grantor: 'postgres' } as Source] }]
+    const [f] = buildFindings(report({ schemas, serverVersionNum: 140010 }))
+    expect(f).toMatchObject({ code: 'schema-create', severity: 'warning', objects: ['public'] })
+    expect(f.message).toContain('the default before PostgreSQL 15')
+    expect(f.remediation).toBe('REVOKE CREATE ON SCHEMA "public" FROM PUBLIC;')
+  })
+
+  it('pg_write_all_data is destructive, and its sequence UPDATE is not reported again as a grant', () => {
+    const pre: Source = { kind: 'predefined', via: ['app', 'pg_write_all_data'], setRoleOnly: false }
+    const findings = buildFindings(report({
+      memberships: [{ role: 'pg_write_all_data', via: ['app', 'pg_write_all_data'], inherited: true, setRole: true, predefined: true }],
+      tables: [table('users', { insert: [pre], update: [pre], delete: [pre] }, 'owner')],
+      sequences: [sequence('s', { reset: [pre] }, null, 'owner')],
+    }))
+    expect(findings.map((f) => f.code)).toEqual(['write-all-data'])
+    expect(findings[0].message).toContain('does not give TRUNCATE or DROP')
+    expect(findings[0].remediation).toContain('REVOKE "pg_write_all_data" FROM "app";')
+  })
+})
+
+describe('seed check gaps', () => {
+  it('says in plain words what role_table_grants did not show', () => {
+    const r = { ...report({ role: 'crearis_admin', tables: [owned('a'), owned('b'), owned('c')] }), findings: [], verdict: 'unsafe' as const }
+    expect(seedCheckGaps(r, [])[0]).toBe('information_schema.role_table_grants shows no TRUNCATE for crearis_admin, but it owns 3 tables and can TRUNCATE and DROP them')
+    const shown = ['TRUNCATE', 'DELETE', 'UPDATE', 'INSERT', 'SELECT'].map((p) => ({ grantee: 'crearis_admin', privilege_type: p }))
+    expect(seedCheckGaps(r, shown)).toEqual(['information_schema.role_table_grants cannot show DROP at all (PostgreSQL has no DROP privilege), but crearis_admin owns 3 tables and can DROP them'])
+  })
+
+  it('has nothing to add for a least-privilege role whose grants the view lists', () => {
+    const r = { ...report({ tables: [dml('users')] }), findings: [], verdict: 'safe' as const }
+    const shown = ['DELETE', 'UPDATE', 'INSERT', 'SELECT'].map((p) => ({ grantee: 'app', privilege_type: p }))
+    expect(seedCheckGaps(r, shown)).toEqual([])
+  })
+})
