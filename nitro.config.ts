@@ -20,6 +20,8 @@ export default defineNitroConfig({
   publicAssets: [{ dir: here('./dist'), baseURL: '/', maxAge: 0 }, { dir: here('./dist/assets'), baseURL: '/assets', maxAge: 31_536_000 }],
   serverAssets: [{ baseName: 'spa', dir: here('./dist') }],
   routeRules: { '/**': { headers: securityHeaders } },
+  // libpg-query loads its WebAssembly parser at run time; file tracing cannot see that read.
+  externals: { traceInclude: [here('./node_modules/libpg-query/wasm/libpg-query.wasm')] },
   runtimeConfig: {},
   typescript: { generateTsConfig: false },
 })
