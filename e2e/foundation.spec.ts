@@ -12,7 +12,6 @@ test('an unauthenticated visitor is sent to the login page and a wrong password 
 })
 
 test('admin logs in, sees production, switches to staging and sees its different state', async ({ page }) => {
-  await page.goto(`${baseURL()}/`)
   await loginAsAdmin(page)
   await page.getByTestId('target-switcher').selectOption('production')
   await expect(page).toHaveURL(/\/targets\/production$/)
@@ -38,7 +37,6 @@ test('admin logs in, sees production, switches to staging and sees its different
 })
 
 test('a deep link survives a reload and unbuilt pages say so plainly', async ({ page }) => {
-  await page.goto(`${baseURL()}/`)
   await loginAsAdmin(page)
   await page.goto(`${baseURL()}/targets/staging/checklists`)
   await expect(page.getByRole('heading', { name: 'Checklists' })).toBeVisible()
@@ -49,7 +47,6 @@ test('a deep link survives a reload and unbuilt pages say so plainly', async ({ 
 })
 
 test('an admin adds a viewer who then cannot manage users', async ({ page, browser }) => {
-  await page.goto(`${baseURL()}/`)
   await loginAsAdmin(page)
   await page.getByRole('link', { name: 'Users' }).click()
   await page.getByLabel('Username').fill('val')

@@ -2,7 +2,6 @@ import { expect, test } from '@playwright/test'
 import { baseURL, loginAsAdmin, shot } from './helpers'
 
 test('a reviewer sees why production\'s app role is unsafe, how, and what to run about it', async ({ page }) => {
-  await page.goto(`${baseURL()}/`)
   await loginAsAdmin(page)
   await page.goto(`${baseURL()}/targets/production/privileges`)
   const verdict = page.getByTestId('privileges-verdict')
@@ -32,7 +31,6 @@ test('a reviewer sees why production\'s app role is unsafe, how, and what to run
 })
 
 test('staging\'s least-privilege role is safe', async ({ page }) => {
-  await page.goto(`${baseURL()}/`)
   await loginAsAdmin(page)
   await page.goto(`${baseURL()}/targets/staging/privileges`)
   await expect(page.getByTestId('privileges-verdict')).toContainText('SAFE: e2e_crearis_staging cannot drop or truncate anything')

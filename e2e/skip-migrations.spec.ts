@@ -3,7 +3,6 @@ import { expect, test } from '@playwright/test'
 import { baseURL, loginAsAdmin, shot } from './helpers'
 
 test('an admin fixes production\'s SKIP_MIGRATIONS near miss with a typed confirmation', async ({ page }) => {
-  await page.goto(`${baseURL()}/`)
   await loginAsAdmin(page)
   await page.goto(`${baseURL()}/targets/production`)
   await expect(page.getByTestId('skip-banner')).toContainText('WILL run')

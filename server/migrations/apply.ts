@@ -15,11 +15,7 @@ export interface ApplyOptions { table: string, actor: string, lockTimeout: strin
  */
 export async function applyMigrations(client: pg.PoolClient, migrations: ToApply[], opts: ApplyOptions, ctx: JobContext): Promise<{ applied: string[] }> {
   const table = escapeIdentifier(opts.table)
-  await client.query(TRACKING_TABLE_DDL(opts.table))
-  // A table made by an older version lacks the columns that record failed attempts.
-  if (!(await findTrackingTable(client, opts.table))?.hasOptionalColumns) {
-    await client.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS last_error text, ADD COLUMN IF NOT EXISTS last_failed_at timestamptz`)
-  }
+  await ensureTrackingTable(client, opts.table)
   const applied: string[] = []
   ctx.progress({ done: 0, total: migrations.length })
   for (const m of migrations) {
@@ -59,6 +55,20 @@ export async function applyMigrations(client: pg.PoolClient, migrations: ToApply
     ctx.progress({ done: applied.length, message: `applied ${m.name}` })
   }
   return { applied }
+}
+
+// CREATE TABLE IF NOT EXISTS still needs CREATE on the schema, which a migration role may rightly lack.
+async function ensureTrackingTable(client: pg.PoolClient, name: string) {
+  const found = await findTrackingTable(client, name)
+  try {
+    if (!found) await client.query(TRACKING_TABLE_DDL(name))
+    // A table made by an older version lacks the columns that record failed attempts.
+    else if (!found.hasOptionalColumns) {
+      await client.query(`ALTER TABLE ${found.qualified} ADD COLUMN IF NOT EXISTS last_error text, ADD COLUMN IF NOT EXISTS last_failed_at timestamptz`)
+    }
+  } catch (err) {
+    throw new Error(`Cannot prepare the tracking table ${name}: ${(err as Error).message}`, { cause: err })
+  }
 }
 
 const oneLine = (sql: string) => {
