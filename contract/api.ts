@@ -108,3 +108,6 @@ export const migrationRunSchema = z.strictObject({
   idempotencyKey: z.string().min(8).max(100).optional(),
 })
 export type MigrationRunRequest = z.input<typeof migrationRunSchema>
+
+export const confirmBodySchema = z.strictObject({ confirm: confirmField })
+export const takeBackupSchema = z.strictObject({ confirm: confirmField, label: z.string().trim().max(200).optional() })

@@ -20,6 +20,15 @@ export const targetConfigSchema = z.strictObject({
   migrationsTable: pgIdentifier.default('dbsafe_migrations'),
   backupsDir: z.string().min(1),
   retentionDays: z.number().int().positive().default(7),
+  /** Never prune the newest this many usable backups, whatever their age. */
+  backupKeepMin: z.number().int().min(1).default(3),
+  backupFormat: z.enum(['custom', 'plain', 'directory']).default('custom'),
+  /** pg_dump --compress level; a plain dump with a level above 0 is written as .sql.gz. */
+  backupCompress: z.number().int().min(0).max(9).optional(),
+  /** Credentials backups run with (e.g. a role with pg_read_all_data); default: the app's connection. */
+  backupDatabaseUrl: pgUrl.optional(),
+  /** Server for restore tests' scratch databases; default: the target's own server when its role may create databases. */
+  restoreTestUrl: pgUrl.optional(),
   /** A migration run needs a usable backup at most this old, or an override with a written reason. */
   preMigrationBackupMaxAgeMinutes: z.number().int().positive().default(60),
   lockTimeout: pgDuration.default('5s'),

@@ -60,4 +60,95 @@ export const consoleMigrations: { name: string, sql: string }[] = [
       );
     `,
   },
+  {
+    name: '003_backups',
+    sql: `
+      -- What reading a backup back found, valid while the file keeps its size and mtime (and its manifest its mtime).
+      CREATE TABLE backup_checks (
+        path text PRIMARY KEY,
+        target text NOT NULL,
+        size_bytes bigint NOT NULL,
+        mtime_ms double precision NOT NULL,
+        manifest_mtime_ms double precision,
+        ok boolean NOT NULL,
+        problem text,
+        sha256 text,
+        checked_at timestamptz NOT NULL DEFAULT now()
+      );
+      -- The latest restore test of each file; it speaks for the file only while size and mtime are unchanged.
+      CREATE TABLE backup_verifications (
+        path text PRIMARY KEY,
+        target text NOT NULL,
+        size_bytes bigint NOT NULL,
+        mtime_ms double precision NOT NULL,
+        ok boolean NOT NULL,
+        problem text,
+        result jsonb NOT NULL,
+        verified_by text,
+        verified_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
+  {
+    name: '004_monitoring',
+    sql: `
+      -- Database size over time, one sample per target at most every few minutes whatever the number of instances.
+      CREATE TABLE db_size_samples (
+        target text NOT NULL,
+        at timestamptz NOT NULL DEFAULT now(),
+        size_bytes bigint NOT NULL,
+        PRIMARY KEY (target, at)
+      );
+    `,
+  },
+  {
+    name: '005_checklists',
+    sql: `
+      CREATE TABLE checklist_runs (
+        id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        target text NOT NULL,
+        phase text NOT NULL CHECK (phase IN ('pre', 'post')),
+        status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'passed', 'signed-off')),
+        started_by text NOT NULL,
+        started_at timestamptz NOT NULL DEFAULT now(),
+        completed_at timestamptz,
+        signed_off_by text,
+        sign_off_reason text
+      );
+      CREATE INDEX checklist_runs_target ON checklist_runs (target, started_at DESC);
+      CREATE INDEX checklist_runs_completed ON checklist_runs (target, phase, completed_at DESC) WHERE completed_at IS NOT NULL;
+      -- Items are copied from the template when a run starts, so a later template change never rewrites history.
+      CREATE TABLE checklist_items (
+        run_id int NOT NULL REFERENCES checklist_runs (id) ON DELETE CASCADE,
+        key text NOT NULL,
+        position int NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('auto', 'manual')),
+        label text NOT NULL,
+        help text,
+        check_kind text,
+        params jsonb NOT NULL DEFAULT '{}',
+        status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'pass', 'fail')),
+        evidence jsonb,
+        checked_by text,
+        checked_at timestamptz,
+        note text,
+        PRIMARY KEY (run_id, key)
+      );
+    `,
+  },
+  {
+    name: '006_api_tokens',
+    sql: `
+      CREATE TABLE api_tokens (
+        id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        name text NOT NULL,
+        token_hash text NOT NULL UNIQUE,
+        scope text NOT NULL DEFAULT 'read' CHECK (scope IN ('read')),
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        last_used_at timestamptz,
+        revoked_at timestamptz
+      );
+    `,
+  },
 ]

@@ -1,12 +1,18 @@
 import type pg from 'pg'
+import type { ClientConfig } from 'pg'
 import type { TargetConfig } from '../config/schema'
 import { poolFor } from '../database/pools'
 import { targetConnection } from '../envfile/connection'
 import { readEnvFile, type EnvFile } from '../envfile/read'
 
-/** The pool for a target, as the app would connect. Throws with a plain reason when no connection is configured. */
-export function targetPool(target: TargetConfig, env: EnvFile = readEnvFile(target.envFile)): pg.Pool {
+/** The connection as the app makes it. Throws with a plain reason when none is configured. */
+export function appConnection(target: TargetConfig, env: EnvFile = readEnvFile(target.envFile)): ClientConfig {
   if (!target.databaseUrl && !env.exists) throw new Error(`env file ${target.envFile} not found, so there are no DB_* settings to connect with`)
   if (!target.databaseUrl && !env.values.DB_NAME) throw new Error(`DB_NAME is not set in ${target.envFile}`)
-  return poolFor(targetConnection(target, env))
+  return targetConnection(target, env)
+}
+
+/** The bounded pool for a target, as the app would connect. */
+export function targetPool(target: TargetConfig, env?: EnvFile): pg.Pool {
+  return poolFor(appConnection(target, env))
 }

@@ -25,7 +25,7 @@ export async function createTargetFixture(id: string, envExtra = 'SKIP_MIGRATION
   const appRole = `app_${db.name}`
   const appPassword = randomBytes(12).toString('hex')
   await db.pool.query(`CREATE ROLE ${appRole} LOGIN PASSWORD '${appPassword}'`)
-  await db.pool.query(`CREATE TABLE things (id serial PRIMARY KEY, name text); GRANT SELECT, INSERT, UPDATE, DELETE ON things TO ${appRole}`)
+  await db.pool.query(`CREATE TABLE things (id serial PRIMARY KEY, name text); GRANT SELECT, INSERT, UPDATE, DELETE ON things TO ${appRole}; GRANT USAGE, SELECT ON things_id_seq TO ${appRole}`)
   const dir = mkdtempSync(join(tmpdir(), `dbsafe-${id}-`))
   mkdirSync(join(dir, 'migrations'))
   mkdirSync(join(dir, 'backups'))
@@ -43,12 +43,12 @@ export async function createTargetFixture(id: string, envExtra = 'SKIP_MIGRATION
   }
 }
 
-export async function startConsoleFixture(opts: { extraTargets?: object[], targets?: string[] } = {}): Promise<ConsoleFixture> {
+export async function startConsoleFixture(opts: { extraTargets?: object[], targets?: string[], targetSettings?: Record<string, unknown> } = {}): Promise<ConsoleFixture> {
   const consoleDb = await createTestDatabase('console')
   const targets = await Promise.all((opts.targets ?? ['main']).map((id) => createTargetFixture(id)))
   const config = writeConfig({
     targets: [
-      ...targets.map((t) => ({ id: t.id, label: `Target ${t.id}`, envFile: t.envFile, migrationsDir: join(t.dir, 'migrations'), backupsDir: join(t.dir, 'backups') })),
+      ...targets.map((t) => ({ id: t.id, label: `Target ${t.id}`, envFile: t.envFile, migrationsDir: join(t.dir, 'migrations'), backupsDir: join(t.dir, 'backups'), ...opts.targetSettings })),
       ...(opts.extraTargets ?? []),
     ],
   })

@@ -1,0 +1,81 @@
+import type pg from 'pg'
+import type { BackupEntry } from '../../contract/backups'
+import type { TargetConfig } from '../config/schema'
+import { checkBackupFile } from './checks'
+import { readManifest, summarize } from './manifest'
+import { backupsDirReal } from './paths'
+import { scanBackupsDir, type FoundBackup } from './scan'
+import { loadChecks, loadVerifications, sameFile, saveCheck, type StoredCheck, type StoredVerification } from './store'
+
+export interface ListOptions {
+  now?: Date
+  /** PostgreSQL client binaries; default: the newest installed. */
+  binDir?: string | null
+  /** Files read back at once on a first look. */
+  concurrency?: number
+}
+
+const DAY_MS = 86_400_000
+const BEING_WRITTEN_MS = 60_000
+
+/**
+ * The target's backups, newest first, each read back once (gzip stream, pg_restore, completion
+ * marker, manifest sha256) and then cached in the console database while it keeps its size and mtime.
+ */
+export async function listBackups(consoleDb: pg.Pool, target: TargetConfig, opts: ListOptions = {}): Promise<BackupEntry[]> {
+  const dir = await backupsDirReal(target)
+  const now = opts.now ?? new Date()
+  const found = await scanBackupsDir(dir)
+  const paths = found.map((f) => f.path)
+  const [checks, verifications] = await Promise.all([loadChecks(consoleDb, paths), loadVerifications(consoleDb, paths)])
+  const entries: BackupEntry[] = []
+  await forEachLimit(found, opts.concurrency ?? 4, async (f) => {
+    entries.push(await describe(consoleDb, target, f, checks.get(f.path), verifications.get(f.path), now, opts.binDir))
+  })
+  return entries.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id))
+}
+
+async function describe(consoleDb: pg.Pool, target: TargetConfig, f: FoundBackup, cached: StoredCheck | undefined,
+  verification: StoredVerification | undefined, now: Date, binDir: string | null | undefined): Promise<BackupEntry> {
+  const createdAt = f.parsed.createdAt ?? new Date(f.mtimeMs)
+  const expiresAt = new Date(createdAt.getTime() + target.retentionDays * DAY_MS)
+  const base = {
+    id: f.id, file: f.path, sizeBytes: f.sizeBytes, createdAt: createdAt.toISOString(), modifiedAt: new Date(f.mtimeMs).toISOString(),
+    format: f.parsed.format, expiresAt: expiresAt.toISOString(), expired: now.getTime() > expiresAt.getTime(),
+  }
+  if (f.parsed.partial) return { ...base, status: 'partial', problem: 'still being written, or left by a dump that did not finish' }
+
+  const read = await readManifest(f.path)
+  const manifestMtimeMs = read.state === 'none' ? null : read.mtimeMs
+  const manifest = read.state === 'ok' ? read.manifest : null
+  let check = cached && sameFile(cached, f) && cached.manifestMtimeMs === manifestMtimeMs ? cached : null
+  if (!check) {
+    const result = read.state === 'invalid' ? { ok: false, problem: read.problem } : await checkBackupFile(f.path, f.parsed.format, manifest, binDir)
+    check = { path: f.path, sizeBytes: f.sizeBytes, mtimeMs: f.mtimeMs, manifestMtimeMs, ok: result.ok, problem: result.problem ?? null, sha256: result.sha256 ?? null }
+    await saveCheck(consoleDb, target.id, check)
+  }
+  const known = {
+    ...base,
+    ...(check.sha256 ? { sha256: check.sha256 } : {}),
+    ...(manifest ? { manifest: summarize(manifest), ...(manifest.createdBy ? { createdBy: manifest.createdBy } : {}) } : {}),
+  }
+  const v = verification && sameFile(verification, f) ? verification : null
+  const verifiedAt = v?.verifiedAt.toISOString()
+  if (!check.ok) {
+    // Scripts like the seed's write straight to the final name: such a file fails its check while it grows.
+    if (!manifest && !v && now.getTime() - f.mtimeMs < BEING_WRITTEN_MS) {
+      return { ...known, status: 'partial', problem: `changed in the last minute and ${check.problem}: probably still being written` }
+    }
+    return { ...known, status: 'corrupt', problem: check.problem ?? 'failed its check', ...(verifiedAt ? { verifiedAt } : {}) }
+  }
+  if (!v) return { ...known, status: 'unverified' }
+  return v.ok ? { ...known, status: 'verified', verifiedAt } : { ...known, status: 'corrupt', verifiedAt, problem: `restore test failed: ${v.problem}` }
+}
+
+async function forEachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++])
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+}

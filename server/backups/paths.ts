@@ -1,0 +1,37 @@
+import { access, lstat, realpath } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import type { TargetConfig } from '../config/schema'
+import { isBackupId, parseBackupName } from './names'
+
+/** The backups dir with symlinks resolved; throws with a plain reason when it is missing. */
+export async function backupsDirReal(target: TargetConfig): Promise<string> {
+  try {
+    return await realpath(target.backupsDir)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`The backups dir ${target.backupsDir} of "${target.id}" does not exist`, { cause: err })
+    throw err
+  }
+}
+
+/**
+ * The absolute path of backup `id` in the target's backups dir, or null. Refuses anything that is
+ * not a backup by name, any path (traversal, absolute, NUL), any symlink, and anything whose real
+ * path is not directly inside the backups dir. Partial files only with `allowPartial`.
+ */
+export async function resolveBackup(target: TargetConfig, id: string, opts: { allowPartial?: boolean } = {}): Promise<string | null> {
+  if (!isBackupId(id)) return null
+  let dir: string
+  try { dir = await realpath(target.backupsDir) } catch { return null }
+  const path = join(dir, id)
+  const st = await lstat(path).catch(() => null)
+  if (!st || st.isSymbolicLink() || !(st.isFile() || st.isDirectory())) return null
+  const parsed = parseBackupName(id, st.isDirectory())
+  if (!parsed || (parsed.partial && !opts.allowPartial)) return null
+  if (st.isDirectory() && !parsed.partial && !(await exists(join(path, 'toc.dat')))) return null
+  const real = await realpath(path).catch(() => null)
+  return real && dirname(real) === dir ? real : null
+}
+
+export async function exists(path: string): Promise<boolean> {
+  return access(path).then(() => true, () => false)
+}

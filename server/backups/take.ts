@@ -1,0 +1,95 @@
+import { rename } from 'node:fs/promises'
+import { join } from 'node:path'
+import pg from 'pg'
+import type { BackupFormat, BackupManifest } from '../../contract/backups'
+import type { TargetConfig } from '../config/schema'
+import type { JobContext } from '../jobs/run'
+import { backupConnection } from './connection'
+import { dumpToPartial, fsyncPath, pgDumpArgs } from './dump'
+import { lockBackups } from './lock'
+import { writeManifest } from './manifest'
+import { consoleBackupName, partialName } from './names'
+import { backupsDirReal, exists } from './paths'
+import { assertDumpVersion, pgTool, toolVersion } from './pg-binaries'
+import { tableCounts } from './table-counts'
+import { toolConnection } from './tool-connection'
+
+export interface TakeBackupOptions {
+  /** Default custom (`pg_dump -Fc`). */
+  format?: 'custom' | 'plain' | 'directory'
+  /** pg_dump --compress level, 0–9; a plain dump with a level above 0 is written gzip-compressed as `.sql.gz`. */
+  compress?: number
+  /** PostgreSQL client binaries; default: the newest installed. */
+  binDir?: string | null
+  /** Dump with this connection (e.g. a dedicated backup role) instead of the app's. */
+  databaseUrl?: string
+  signal?: AbortSignal
+}
+
+/**
+ * Dumps the target into its backups dir as `dbsafe_<target>_<UTC stamp>` plus the format's extension,
+ * with a sidecar manifest. Exact row counts are taken in a REPEATABLE READ transaction whose snapshot
+ * pg_dump then dumps (`--snapshot`), so the manifest's counts are the dump's. The session holding that
+ * snapshot also holds the target's backup lock: BackupBusyError when another backup runs anywhere.
+ */
+export async function takeBackup(target: TargetConfig, opts: TakeBackupOptions, ctx: JobContext, who: string | null): Promise<BackupManifest> {
+  const startedAt = new Date()
+  const format: BackupFormat = opts.format === 'plain' ? (opts.compress ? 'plain-gzip' : 'plain') : opts.format ?? 'custom'
+  const bin = pgTool('pg_dump', opts.binDir)
+  const pgDumpVersion = await toolVersion(bin)
+  const dir = await backupsDirReal(target)
+  const config = backupConnection(target, opts.databaseUrl)
+  const session = new pg.Client({ ...config, application_name: 'dbsafe-backup' })
+  // A session dropped mid-dump makes pg_dump fail on its own; the client must not crash the console.
+  session.on('error', () => {})
+  await session.connect()
+  try {
+    await lockBackups(session, target.id)
+    const { rows: [server] } = await session.query<{ version: string, num: number, database: string, size: number }>(
+      `SELECT current_setting('server_version') AS version, current_setting('server_version_num')::int AS num,
+        current_database() AS database, pg_database_size(current_database())::float8 AS size`)
+    assertDumpVersion(pgDumpVersion, { version: server.version, versionNum: server.num })
+    ctx.log(`${pgDumpVersion.text}; server PostgreSQL ${server.version}`)
+
+    await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY')
+    const { rows: [{ snapshot }] } = await session.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot')
+    const tables = await tableCounts(session).catch((err: Error) => {
+      throw new Error(`Could not count the rows of every table (${err.message}); pg_dump would fail the same way: `
+        + 'grant the connecting role SELECT on all tables and sequences, or give backups their own connection', { cause: err })
+    })
+    ctx.log(`counted rows of ${tables.length} tables in snapshot ${snapshot}`)
+    ctx.progress({ done: 0, total: tables.length, message: `dumping ${tables.length} tables` })
+
+    const name = await freeName(dir, target.id, startedAt, format)
+    const finalPath = join(dir, name)
+    const partialPath = join(dir, partialName(name))
+    const conn = toolConnection(config)
+    const args = pgDumpArgs(conn, { format, compress: opts.compress, snapshot, file: format === 'directory' ? partialPath : undefined })
+    const { sizeBytes, sha256 } = await dumpToPartial({
+      bin, args, conn, partialPath, directory: format === 'directory', tableCount: tables.length, ctx, signal: opts.signal,
+    })
+    await rename(partialPath, finalPath)
+    await fsyncPath(dir)
+    const manifest: BackupManifest = {
+      manifestVersion: 1, target: target.id, database: server.database, format, file: name, sizeBytes, sha256,
+      serverVersion: server.version, serverVersionNum: server.num, pgDumpVersion: pgDumpVersion.text,
+      databaseSizeBytes: server.size, tables, createdAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(),
+      createdBy: who, ...(opts.compress !== undefined ? { compress: opts.compress } : {}),
+    }
+    await writeManifest(finalPath, manifest)
+    ctx.log(`wrote ${name}: ${sizeBytes} bytes, sha256 ${sha256}`)
+    return manifest
+  } finally {
+    // Ends the read-only snapshot transaction and releases the advisory lock.
+    await session.end().catch(() => {})
+  }
+}
+
+// Names carry the second a dump started; a second dump within the same second takes the next free one.
+async function freeName(dir: string, targetId: string, at: Date, format: BackupFormat): Promise<string> {
+  for (let i = 0; i < 60; i++) {
+    const name = consoleBackupName(targetId, new Date(at.getTime() + i * 1000), format)
+    if (!(await exists(join(dir, name))) && !(await exists(join(dir, partialName(name))))) return name
+  }
+  throw new Error(`No free backup name in ${dir} around ${at.toISOString()}`)
+}
