@@ -49,6 +49,10 @@ export type MigrationsSummary =
   | { total: number, applied: number, pending: number, failed: number, drifted: number, missing: number, destructivePending: number }
   | { error: string }
 
+export type BackupsSummary =
+  | { count: number, newest: { id: string, status: 'verified' | 'unverified' | 'corrupt' | 'partial', createdAt: string } | null, newestVerifiedAt: string | null }
+  | { error: string }
+
 export interface Overview {
   target: { id: string, label: string }
   connection: Connection
@@ -57,6 +61,7 @@ export interface Overview {
   /** null while the target cannot be reached. */
   privileges: PrivilegesSummary | null
   migrations: MigrationsSummary | null
+  backups: BackupsSummary
 }
 
 /** Guarded actions repeat the target's id as `confirm`, so a click on the wrong target does nothing. */

@@ -80,7 +80,8 @@ export async function createDemoEnvironment(cluster: ClusterAccess, workDir: str
     mkdirSync(backupsDir, { recursive: true })
     await writeBackups(cluster, p.database, backupsDir, plan.id === 'production')
     targets[plan.id] = { database: p.database, appRole: p.appRole, envFile, backupsDir }
-    configTargets.push({ id: plan.id, label: plan.label, envFile, migrationsDir, backupsDir, retentionDays: 7 })
+    // Restore tests go to a scratch database on the cluster, as on a dedicated restore-test server.
+    configTargets.push({ id: plan.id, label: plan.label, envFile, migrationsDir, backupsDir, retentionDays: 7, restoreTestUrl: cluster.adminUrl })
   }
   await admin.end()
   const configPath = join(workDir, 'dbsafe.config.json')

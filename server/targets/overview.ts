@@ -1,4 +1,6 @@
-import type { Connection, MigrationsSummary, Overview, PrivilegesSummary, TargetSummary } from '../../contract/api'
+import type pg from 'pg'
+import type { BackupsSummary, Connection, MigrationsSummary, Overview, PrivilegesSummary, TargetSummary } from '../../contract/api'
+import { listBackups } from '../backups/inventory'
 import type { TargetConfig } from '../config/schema'
 import { appRoleOf } from '../envfile/connection'
 import { readEnvFile, type EnvFile } from '../envfile/read'
@@ -8,14 +10,16 @@ import { migrationsView } from '../migrations/view'
 import { privilegeReview } from '../privileges/review'
 import { targetPool } from './pool'
 
-export async function targetOverview(target: TargetConfig): Promise<Overview> {
+export async function targetOverview(consoleDb: pg.Pool, target: TargetConfig): Promise<Overview> {
   const env = readEnvFile(target.envFile)
   const connection = await probeConnection(target, env)
   const appRole = appRoleOf(target, env)
-  const [privileges, migrations] = connection.ok
-    ? await Promise.all([privilegesSummary(target, env, appRole), migrationsSummary(target)])
-    : [null, null]
-  return { target: { id: target.id, label: target.label }, connection, appRole, skipMigrations: skipMigrationsState(env), privileges, migrations }
+  const [privileges, migrations, backups] = await Promise.all([
+    connection.ok ? privilegesSummary(target, env, appRole) : null,
+    connection.ok ? migrationsSummary(target) : null,
+    backupsSummary(consoleDb, target),
+  ])
+  return { target: { id: target.id, label: target.label }, connection, appRole, skipMigrations: skipMigrationsState(env), privileges, migrations, backups }
 }
 
 export async function listTargets(targets: TargetConfig[]): Promise<TargetSummary[]> {
@@ -57,6 +61,22 @@ async function migrationsSummary(target: TargetConfig): Promise<MigrationsSummar
       total: view.migrations.length, applied: count('applied'), pending: count('pending'), failed: count('failed'),
       drifted: count('drifted'), missing: count('missing'),
       destructivePending: waiting.filter((m) => m.findings.some((f) => f.severity === 'destructive' && !f.acknowledged)).length,
+    }
+  } catch (err) {
+    return { error: describeError(err) }
+  }
+}
+
+// Backups are files on this host: they are known even while the database is down.
+async function backupsSummary(consoleDb: pg.Pool, target: TargetConfig): Promise<BackupsSummary> {
+  try {
+    const all = await listBackups(consoleDb, target)
+    const newest = all.find((b) => b.status !== 'partial')
+    const verified = all.find((b) => b.status === 'verified')
+    return {
+      count: all.length,
+      newest: newest ? { id: newest.id, status: newest.status, createdAt: newest.createdAt } : null,
+      newestVerifiedAt: verified?.createdAt ?? null,
     }
   } catch (err) {
     return { error: describeError(err) }

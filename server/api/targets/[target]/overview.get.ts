@@ -1,5 +1,6 @@
 import { defineEventHandler } from 'h3'
+import { useConsole } from '../../../context'
 import { requireTarget } from '../../../http/target'
 import { targetOverview } from '../../../targets/overview'
 
-export default defineEventHandler(async (event) => targetOverview(await requireTarget(event)))
+export default defineEventHandler(async (event) => targetOverview((await useConsole()).db, await requireTarget(event)))

@@ -26,6 +26,9 @@ test('admin logs in, sees production, switches to staging and sees its different
   await expect(conn).toContainText('Connected')
   await expect(conn).toContainText('e2e_crearis_prod')
   await expect(conn).toContainText('e2e_crearis_admin')
+  await expect(page.getByTestId('summary-privileges')).toContainText('unsafe')
+  await expect(page.getByTestId('summary-migrations')).toContainText('pending')
+  await expect(page.getByTestId('summary-backups')).toContainText('corrupt')
   await shot(page, '02-overview-production')
 
   await page.getByTestId('target-switcher').selectOption('staging')
@@ -36,14 +39,14 @@ test('admin logs in, sees production, switches to staging and sees its different
   await shot(page, '03-overview-staging')
 })
 
-test('a deep link survives a reload and unbuilt pages say so plainly', async ({ page }) => {
+test('a deep link survives a reload and keeps the target switcher in step', async ({ page }) => {
   await loginAsAdmin(page)
-  await page.goto(`${baseURL()}/targets/staging/checklists`)
-  await expect(page.getByRole('heading', { name: 'Checklists' })).toBeVisible()
-  await expect(page.getByText('Not built yet')).toBeVisible()
+  await page.goto(`${baseURL()}/targets/staging/backups`)
+  await expect(page.getByRole('heading', { name: 'Backups', level: 1 })).toBeVisible()
   await expect(page.getByTestId('target-switcher')).toHaveValue('staging')
   await page.reload()
-  await expect(page.getByRole('heading', { name: 'Checklists' })).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'Backups', level: 1 })).toBeVisible()
+  await expect(page.getByTestId('backups-table')).toContainText('db_backup_')
 })
 
 test('an admin adds a viewer who then cannot manage users', async ({ page, browser }) => {
