@@ -73,9 +73,23 @@ declare module 'vue-router/auto-routes' {
       { target: ParamValue<false> },
       | never
     >,
+    '/targets/[target]/deploy': RouteRecordInfo<
+      '/targets/[target]/deploy',
+      '/targets/:target/deploy',
+      { target: ParamValue<true> },
+      { target: ParamValue<false> },
+      | never
+    >,
     '/targets/[target]/migrations': RouteRecordInfo<
       '/targets/[target]/migrations',
       '/targets/:target/migrations',
+      { target: ParamValue<true> },
+      { target: ParamValue<false> },
+      | never
+    >,
+    '/targets/[target]/monitoring': RouteRecordInfo<
+      '/targets/[target]/monitoring',
+      '/targets/:target/monitoring',
       { target: ParamValue<true> },
       { target: ParamValue<false> },
       | never
@@ -85,6 +99,13 @@ declare module 'vue-router/auto-routes' {
       '/targets/:target/privileges',
       { target: ParamValue<true> },
       { target: ParamValue<false> },
+      | never
+    >,
+    '/tokens': RouteRecordInfo<
+      '/tokens',
+      '/tokens',
+      Record<never, never>,
+      Record<never, never>,
       | never
     >,
     '/users': RouteRecordInfo<
@@ -155,6 +176,14 @@ declare module 'vue-router/auto-routes' {
       pathParamNames:
         | never
     }
+    'app/pages/targets/[target]/deploy.vue': {
+      routes:
+        | '/targets/[target]/deploy'
+      views:
+        | never
+      pathParamNames:
+        | never
+    }
     'app/pages/targets/[target]/migrations.vue': {
       routes:
         | '/targets/[target]/migrations'
@@ -163,9 +192,25 @@ declare module 'vue-router/auto-routes' {
       pathParamNames:
         | never
     }
+    'app/pages/targets/[target]/monitoring.vue': {
+      routes:
+        | '/targets/[target]/monitoring'
+      views:
+        | never
+      pathParamNames:
+        | never
+    }
     'app/pages/targets/[target]/privileges.vue': {
       routes:
         | '/targets/[target]/privileges'
+      views:
+        | never
+      pathParamNames:
+        | never
+    }
+    'app/pages/tokens.vue': {
+      routes:
+        | '/tokens'
       views:
         | never
       pathParamNames:

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { checklistOverridesSchema } from '../checklists/overrides'
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'a lowercase slug (a-z, 0-9, -)' })
 const pgIdentifier = z.string().min(1).max(63)
@@ -33,6 +34,8 @@ export const targetConfigSchema = z.strictObject({
   preMigrationBackupMaxAgeMinutes: z.number().int().positive().default(60),
   lockTimeout: pgDuration.default('5s'),
   statementTimeout: pgDuration.default('15min'),
+  /** Per-target changes to the built-in deploy checklists. */
+  checklists: checklistOverridesSchema.optional(),
 })
 
 export const configSchema = z.strictObject({

@@ -8,8 +8,8 @@ const doc = readFileSync('openapi.yaml', 'utf8')
 describe('openapi.yaml', () => {
   const routes = apiRoutes('server/api', { templated: true }).filter((r) => !r.path.includes('{...'))
   it.each(routes)('documents $method $path', ({ method, path }) => {
-    const block = doc.split(/\n  (?=\/)/).find((b) => b.startsWith(`${path}:`))
+    const block = doc.split(/\n {2}(?=\/)/).find((b) => b.startsWith(`${path}:`))
     expect(block, `${path} is missing`).toBeDefined()
-    expect(block).toMatch(new RegExp(`\\n    ${method.toLowerCase()}:`))
+    expect(block).toMatch(new RegExp(`\\n {4}${method.toLowerCase()}:`))
   })
 })

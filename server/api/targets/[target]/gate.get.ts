@@ -1,0 +1,17 @@
+import { defineEventHandler, getQuery, setResponseStatus } from 'h3'
+import { gateQuerySchema } from '../../../../contract/checklists'
+import { evaluateGate } from '../../../checklists/gate'
+import { useConsole } from '../../../context'
+import { requireTarget } from '../../../http/target'
+import { requireSessionOrToken } from '../../../http/token-auth'
+import { validate } from '../../../http/validate'
+
+// For deploy scripts: 200 when every automatic check of the phase passes, 412 with the same body when not.
+export default defineEventHandler(async (event) => {
+  await requireSessionOrToken(event)
+  const target = await requireTarget(event)
+  const { phase } = validate(gateQuerySchema, getQuery(event), 'query')
+  const result = await evaluateGate((await useConsole()).db, target, phase)
+  setResponseStatus(event, result.pass ? 200 : 412)
+  return result
+})

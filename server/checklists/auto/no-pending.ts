@@ -1,0 +1,12 @@
+import type { AutoResult } from '../../../contract/checklists'
+import { result, type CheckContext } from './context'
+
+/** Passes when every migration file has been applied: nothing pending, nothing left failed. */
+export async function checkNoPending(ctx: CheckContext): Promise<AutoResult> {
+  const { migrations } = await ctx.migrations()
+  const waiting = migrations.filter((m) => m.status === 'pending' || m.status === 'failed')
+  if (waiting.length) {
+    return result(ctx, false, `${waiting.length} not applied`, waiting.map((m) => `${m.name} is ${m.status}`).join(', '))
+  }
+  return result(ctx, true, `all ${migrations.length} applied`)
+}

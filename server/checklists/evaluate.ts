@@ -1,0 +1,45 @@
+import type pg from 'pg'
+import type { AutoCheck, AutoParams, AutoResult } from '../../contract/checklists'
+import type { MigrationStatus } from '../../contract/migrations'
+import { listBackups } from '../backups/inventory'
+import type { TargetConfig } from '../config/schema'
+import { readEnvFile } from '../envfile/read'
+import { migrationPool } from '../migrations/connection'
+import { discoverMigrations } from '../migrations/discover'
+import { migrationStatus } from '../migrations/status'
+import { errorText, type CheckContext, type ListBackups } from './auto/context'
+import { runCheck } from './auto/registry'
+
+export interface EvaluateOptions {
+  now?: Date
+  /** The backups inventory; a stand-in only in tests. */
+  listBackups?: ListBackups
+}
+
+export interface AutoItemRef { key: string, check: AutoCheck, params?: AutoParams }
+
+/** Evaluates automatic items against live state, all at once; each result carries what it saw and when. */
+export async function evaluateAutoItems(consoleDb: pg.Pool, target: TargetConfig, items: AutoItemRef[], jobsSince: Date,
+  opts: EvaluateOptions = {}): Promise<Map<string, AutoResult>> {
+  const now = opts.now ?? new Date()
+  let env
+  try {
+    env = readEnvFile(target.envFile)
+  } catch (err) {
+    const evidence = { value: 'could not check', seenAt: now.toISOString(), detail: `env file: ${errorText(err)}` }
+    return new Map(items.map((i) => [i.key, { pass: false, evidence }]))
+  }
+  let migrations: Promise<MigrationStatus> | undefined
+  const base: Omit<CheckContext, 'params'> = {
+    target, consoleDb, env, now, jobsSince,
+    listBackups: opts.listBackups ?? listBackups,
+    migrations: () => (migrations ??= loadMigrations(target)),
+  }
+  const results = await Promise.all(items.map(async (i) => [i.key, await runCheck(i.check, { ...base, params: i.params ?? {} })] as const))
+  return new Map(results)
+}
+
+async function loadMigrations(target: TargetConfig): Promise<MigrationStatus> {
+  const { files } = await discoverMigrations(target.migrationsDir)
+  return migrationStatus(migrationPool(target), target.migrationsTable, files)
+}

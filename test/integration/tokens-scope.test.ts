@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { apiRoutes } from '../support/api-routes'
+import { json } from '../support/http'
+import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
+
+const GATE = 'GET /api/targets/main/gate'
+
+describe('API tokens: read-only, the gate and /metrics only', () => {
+  let c: ConsoleFixture
+  let admin: string
+  let viewer: string
+  let operator: string
+  let token: string
+  let tokenId: number
+  const bearer = (t: string) => ({ authorization: `Bearer ${t}` })
+  const gate = (headers: Record<string, string>, phase = 'post', cookie?: string) =>
+    c.request(`/api/targets/main/gate?phase=${phase}`, { headers, cookie })
+
+  beforeAll(async () => {
+    c = await startConsoleFixture()
+    admin = await c.login('admin', c.adminPassword)
+    for (const [username, role] of [['tv', 'viewer'], ['to', 'operator']]) {
+      await c.request('/api/users', { method: 'POST', cookie: admin, body: { username, password: `${username}-password-12`, role } })
+    }
+    viewer = await c.login('tv', 'tv-password-12')
+    operator = await c.login('to', 'to-password-12')
+  })
+  afterAll(async () => { await c?.cleanup() })
+
+  it('an admin creates a token, shown once; only its sha256 is stored and the list never shows it', async () => {
+    expect((await c.request('/api/tokens', { method: 'POST', cookie: operator, body: { name: 'ci' } })).status).toBe(403)
+    const empty = await c.request('/api/tokens', { method: 'POST', cookie: admin, body: { name: '  ' } })
+    expect(empty.status).toBe(400)
+    expect((await json(empty)).message).toMatch(/name: required/)
+    const res = await c.request('/api/tokens', { method: 'POST', cookie: admin, body: { name: 'CI deploy' } })
+    expect(res.status).toBe(201)
+    const created = await json(res)
+    expect(created).toEqual({ id: expect.any(Number), name: 'CI deploy', token: expect.stringMatching(/^dbsafe_[A-Za-z0-9_-]{43}$/) })
+    token = created.token
+    tokenId = created.id
+    const listText = await (await c.request('/api/tokens', { cookie: admin })).text()
+    expect(listText).not.toContain(token.slice(7))
+    expect(JSON.parse(listText)).toEqual([expect.objectContaining({ id: tokenId, name: 'CI deploy', scope: 'read', createdBy: 'admin', revokedAt: null })])
+    expect((await c.request('/api/tokens', { cookie: viewer })).status).toBe(403)
+    const db = new pg.Client(c.consoleDatabaseUrl)
+    await db.connect()
+    const { rows } = await db.query('SELECT token_hash FROM api_tokens')
+    await db.end()
+    expect(rows).toEqual([{ token_hash: createHash('sha256').update(token).digest('hex') }])
+  })
+
+  it('the token passes the gate: 200 when the phase passes, 412 with the items when it does not', async () => {
+    const post = await gate(bearer(token), 'post')
+    expect(post.status).toBe(200)
+    const body = await json(post)
+    expect(body).toMatchObject({ target: 'main', phase: 'post', pass: true })
+    expect(body.items.every((i: any) => i.pass && i.evidence.value && i.evidence.seenAt)).toBe(true)
+    const pre = await gate(bearer(token), 'pre')
+    expect(pre.status).toBe(412)
+    const failing = (await json(pre)).items.filter((i: any) => !i.pass)
+    expect(failing.map((i: any) => i.key)).toEqual(['fresh-verified-backup'])
+    const badPhase = await gate(bearer(token), 'during')
+    expect(badPhase.status).toBe(400)
+    expect((await json(badPhase)).message).toMatch(/phase: pre or post/)
+  })
+
+  it('a session works on the gate too; nothing at all is 401 like every other route', async () => {
+    expect((await gate({}, 'post', viewer)).status).toBe(200)
+    const none = await gate({})
+    expect(none.status).toBe(401)
+    expect(await json(none)).toEqual({ statusCode: 401, message: 'Log in first' })
+  })
+
+  it.each([...apiRoutes().filter((r) => `${r.method} ${r.path}` !== GATE && !r.path.startsWith('/api/health') && r.path !== '/api/auth/login'),
+    { method: 'POST', path: '/api/targets/main/backups', file: '(guarded job)' }, { method: 'POST', path: '/api/targets/main/gate', file: '(wrong method)' }])(
+    'the token cannot reach $method $path', async (r) => {
+      const res = await c.request(r.path, { method: r.method, headers: bearer(token), body: ['GET', 'DELETE'].includes(r.method) ? undefined : {} })
+      expect(res.status).toBe(401)
+    })
+
+  it('a wrong or malformed token is refused even beside a valid session', async () => {
+    const wrong = await gate(bearer(`dbsafe_${'A'.repeat(43)}`))
+    expect(wrong.status).toBe(401)
+    expect((await json(wrong)).message).toBe('Invalid or revoked API token')
+    expect((await gate(bearer('nonsense'), 'post', viewer)).status).toBe(401)
+  })
+
+  it('/metrics answers a token or a session with the gauges, and nobody else', async () => {
+    expect((await c.request('/metrics')).status).toBe(401)
+    const res = await c.request('/metrics', { headers: bearer(token) })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/)
+    const text = await res.text()
+    expect(text).toContain('# TYPE dbsafe_target_reachable gauge')
+    expect(text).toContain('dbsafe_target_reachable{target="main"} 1')
+    expect(text).toContain('dbsafe_newest_verified_backup_age_seconds{target="main"} +Inf')
+    expect(text).toContain('dbsafe_migrations_pending{target="main"} 0')
+    expect(text).toContain('dbsafe_migrations_drifted{target="main"} 0')
+    expect(text).toContain('dbsafe_app_role_unsafe{target="main"} 0')
+    expect(text).toMatch(/dbsafe_connections_used_ratio\{target="main"\} 0\.\d+/)
+    expect((await c.request('/metrics', { cookie: viewer })).status).toBe(200)
+  })
+
+  it('records when a token was last used; a revoked token is refused at once', async () => {
+    const [row] = await json(await c.request('/api/tokens', { cookie: admin }))
+    expect(Date.parse(row.lastUsedAt)).toBeGreaterThan(Date.now() - 60_000)
+    expect((await c.request(`/api/tokens/${tokenId}`, { method: 'DELETE', cookie: operator })).status).toBe(403)
+    expect((await c.request(`/api/tokens/${tokenId}`, { method: 'DELETE', cookie: admin })).status).toBe(200)
+    expect((await c.request(`/api/tokens/${tokenId}`, { method: 'DELETE', cookie: admin })).status).toBe(404)
+    expect((await gate(bearer(token))).status).toBe(401)
+    expect((await c.request('/metrics', { headers: bearer(token) })).status).toBe(401)
+    const [revoked] = await json(await c.request('/api/tokens', { cookie: admin }))
+    expect(revoked.revokedAt).not.toBeNull()
+  })
+
+  it('audits creation and revocation without the token', async () => {
+    const db = new pg.Client(c.consoleDatabaseUrl)
+    await db.connect()
+    const { rows } = await db.query(`SELECT actor, action, params, outcome FROM audit_log WHERE action LIKE 'token.%' ORDER BY id`)
+    await db.end()
+    expect(rows.map((r) => `${r.action} ${r.actor} ${r.outcome.split(':')[0]}`)).toEqual([
+      'token.create to refused 403', 'token.create admin refused 400', 'token.create admin ok',
+      'token.revoke to refused 403', 'token.revoke admin ok', 'token.revoke admin refused 404',
+    ])
+    expect(JSON.stringify(rows)).not.toContain(token)
+    expect(rows[2].params).toEqual({ name: 'CI deploy', id: tokenId })
+  })
+})
