@@ -1,5 +1,6 @@
 import { createError } from 'h3'
 import { BackupBusyError } from '../backups/lock'
+import { BackupsDirMissingError } from '../backups/paths'
 import type { TargetConfig } from '../config/schema'
 import { targetCall } from './target-call'
 
@@ -7,7 +8,7 @@ import { targetCall } from './target-call'
 export function backupsCall<T>(target: TargetConfig, fn: () => Promise<T>): Promise<T> {
   return targetCall(target, fn).catch((err) => {
     if (err instanceof BackupBusyError) throw createError({ statusCode: 409, message: err.message })
-    if (/backups dir .* does not exist/i.test((err as Error).message ?? '')) throw createError({ statusCode: 409, message: (err as Error).message })
+    if (err instanceof BackupsDirMissingError) throw createError({ statusCode: 409, message: err.message })
     throw err
   })
 }

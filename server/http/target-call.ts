@@ -1,5 +1,6 @@
 import { createError } from 'h3'
 import type { TargetConfig } from '../config/schema'
+import { NoConnectionError } from '../targets/pool'
 
 // Driver-level failures (refused, timed out, bad password, unknown database) mean the target is
 // unreachable right now: a 503 with the driver's reason, not a 500.
@@ -12,7 +13,7 @@ export async function targetCall<T>(target: TargetConfig, fn: () => Promise<T>):
     const e = err as { code?: string, message?: string, errors?: { code?: string, message?: string }[], statusCode?: number }
     if (e.statusCode) throw err
     const code = e.code ?? e.errors?.[0]?.code
-    const unreachable = (code && UNREACHABLE.has(code)) || /timeout|not found, so there are no DB_|DB_NAME is not set/i.test(e.message ?? '')
+    const unreachable = err instanceof NoConnectionError || (code && UNREACHABLE.has(code)) || /timeout/i.test(e.message ?? '')
     if (!unreachable) throw err
     const reason = e.message || e.errors?.map((x) => x.message).join('; ') || String(err)
     throw createError({ statusCode: 503, message: `${target.label} cannot be reached: ${reason}` })

@@ -5,10 +5,13 @@ import { poolFor } from '../database/pools'
 import { targetConnection } from '../envfile/connection'
 import { readEnvFile, type EnvFile } from '../envfile/read'
 
+/** The target has no usable connection settings: as unreachable as a server that is down. */
+export class NoConnectionError extends Error {}
+
 /** The connection as the app makes it. Throws with a plain reason when none is configured. */
 export function appConnection(target: TargetConfig, env: EnvFile = readEnvFile(target.envFile)): ClientConfig {
-  if (!target.databaseUrl && !env.exists) throw new Error(`env file ${target.envFile} not found, so there are no DB_* settings to connect with`)
-  if (!target.databaseUrl && !env.values.DB_NAME) throw new Error(`DB_NAME is not set in ${target.envFile}`)
+  if (!target.databaseUrl && !env.exists) throw new NoConnectionError(`env file ${target.envFile} not found, so there are no DB_* settings to connect with`)
+  if (!target.databaseUrl && !env.values.DB_NAME) throw new NoConnectionError(`DB_NAME is not set in ${target.envFile}`)
   return targetConnection(target, env)
 }
 
