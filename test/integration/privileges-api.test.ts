@@ -1,4 +1,6 @@
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seedCheckMisses } from '../../server/privileges/seed-check'
 import { asSuperuser } from '../support/db'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 import { json } from '../support/http'
@@ -34,6 +36,26 @@ describe('GET /api/targets/:target/privileges and the overview verdict', () => {
     expect(body.tables.find((t: any) => t.name === 'things')).toMatchObject({ canDrop: false, canTruncate: false, canDelete: true })
     expect(body.findings[0].remediation).toContain('OWNER TO')
     expect(body.seedCheck.join(' ')).toContain('role_table_grants')
+    // The page reads the seed's rows off the report; running the seed's real query must say the same.
+    const pool = new pg.Pool({ connectionString: url, max: 2 })
+    expect(body.seedCheck).toEqual(await seedCheckMisses(pool, c.targets[0].appRole))
+    await pool.end()
+  })
+
+  it('reads the seed check off the report exactly as the seed query sees it, for grants, PUBLIC and group ownership', async () => {
+    const role = `seedgap_${c.targets[0].database.slice(-8)}`
+    await asSuperuser(url, `CREATE ROLE ${role}; CREATE ROLE ${role}_grp; GRANT ${role}_grp TO ${role};
+      GRANT DELETE, TRUNCATE ON things TO ${role}; CREATE TABLE grp_owned (id int); ALTER TABLE grp_owned OWNER TO ${role}_grp;
+      CREATE TABLE mine (id int); ALTER TABLE mine OWNER TO ${role}; GRANT SELECT ON mine TO PUBLIC; GRANT UPDATE ON grp_owned TO PUBLIC`)
+    try {
+      const body = await json(await c.request(`/api/targets/main/privileges?role=${role}`, { cookie: admin }))
+      const pool = new pg.Pool({ connectionString: url, max: 2 })
+      expect(body.seedCheck).toEqual(await seedCheckMisses(pool, role))
+      await pool.end()
+      expect(body.seedCheck.length).toBeGreaterThan(0)
+    } finally {
+      await asSuperuser(url, `DROP TABLE grp_owned, mine; REVOKE ALL ON things FROM ${role}; DROP ROLE ${role}; DROP ROLE ${role}_grp`)
+    }
   })
 
   it('shows the verdict and top finding on the overview', async () => {
