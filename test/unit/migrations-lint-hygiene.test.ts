@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { lintSql } from '../../server/migrations/lint/lint'
-
-const ruleIds = async (sql: string) => (await lintSql(sql)).map((f) => f.rule)
-
-// The same statement where it is not a statement: comments, a string, a function body.
-const hidden = (sql: string): [string, string][] => [
-  ['-- comment', `-- ${sql}\nSELECT 1;`],
-  ['/* */ comment', `/* ${sql} */ SELECT 1;`],
-  ['string literal', `SELECT '${sql.replace(/'/g, "''")}';`],
-  ['function body', `CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $body$ BEGIN ${sql}; END $body$;`],
-]
+import { ruleCases } from '../support/lint-cases'
 
 const flagged: [string, string][] = [
   ['non-idempotent-create-table', 'CREATE TABLE users (id int)'],
@@ -31,20 +22,7 @@ const notFlagged: [string, string][] = [
 ]
 
 describe('hygiene rules', () => {
-  it.each(flagged)('%s flags: %s', async (rule, sql) => {
-    const finding = (await lintSql(sql)).find((f) => f.rule === rule)
-    expect(finding).toBeDefined()
-    expect(finding!.severity).toBe('info')
-  })
-
-  it.each(notFlagged)('%s does not flag: %s', async (rule, sql) => {
-    expect(await ruleIds(sql)).not.toContain(rule)
-  })
-
-  const hiddenCases = flagged.flatMap(([rule, sql]) => hidden(sql).map(([where, text]) => [rule, where, text] as const))
-  it.each(hiddenCases)('%s ignores the statement inside a %s', async (_rule, _where, sql) => {
-    expect(await ruleIds(sql)).toEqual([])
-  })
+  ruleCases('info', flagged, notFlagged)
 
   it('a file that follows the convention has no findings at all', async () => {
     const sql = `
