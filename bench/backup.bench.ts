@@ -1,21 +1,25 @@
 // Times takeBackup (custom format, with its row counts, hashing, fsync and manifest) against a bare
-// `pg_dump -Fc` to a file on the same database, and samples the console's RSS during takeBackup to
-// show that memory stays flat whatever the dump size. Run: npx tsx bench/backup.bench.ts
+// `pg_dump -Fc` to a file and against the seed's way (`pg_dump | gzip > file`) on the same ~1 GB
+// database, samples the console's RSS during takeBackup to show that memory stays flat whatever the
+// dump size, and times a restore test of the result. Run: npx tsx bench/backup.bench.ts
+// (BENCH_ROWS=1000000 for a ~180 MB database on a slow machine).
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import pg from 'pg'
 import { startCluster } from '../scripts/pg-cluster'
 import { takeBackup } from '../server/backups/take'
+import { verifyBackup } from '../server/backups/verify'
+import { migrateConsole } from '../server/database/migrate-console'
 import { targetConfigSchema } from '../server/config/schema'
 
 const RUNS = 3
-const ROWS = 1_000_000
+const ROWS = Number(process.env.BENCH_ROWS ?? 6_000_000)
 const DB = 'bench_backup'
 
-// ~1M rows of mostly incompressible text (md5 hex) plus a compressible column: about 180 MB on disk.
+// Rows of mostly incompressible text (md5 hex) plus a compressible column: ~180 MB per million rows on disk.
 const SETUP = `
 CREATE TABLE events (id bigint PRIMARY KEY, kind text NOT NULL, payload text NOT NULL, at timestamptz NOT NULL);
 INSERT INTO events SELECT g, (ARRAY['signup','login','order','refund'])[1 + g % 4], md5(g::text) || md5((g * 7)::text) || repeat('x', 40), now() - g * interval '1 second'
@@ -57,6 +61,7 @@ async function main() {
 
     const ours: number[] = []
     const bare: number[] = []
+    const seedWay: number[] = []
     const peaks: number[] = []
     const phases: number[][] = []
     let dumpBytes = 0
@@ -86,13 +91,31 @@ async function main() {
       await pgDumpToFile(c.binDir, url, DB, file)
       bare.push(performance.now() - t)
       rmSync(file)
+      t = performance.now()
+      await pgDumpGzipToFile(c.binDir, url, DB, `${file}.sql.gz`)
+      seedWay.push(performance.now() - t)
+      rmSync(`${file}.sql.gz`)
       const [prep, dump, finish] = phases.at(-1)!.map((ms) => (ms / 1000).toFixed(2))
       console.log(`run ${run}: takeBackup ${(ours.at(-1)! / 1000).toFixed(2)} s (connect, lock, exact counts ${prep} s; pg_dump ${dump} s; `
-        + `fsync, rename, manifest ${finish} s), pg_dump -Fc ${(bare.at(-1)! / 1000).toFixed(2)} s, RSS peak +${mb(peaks.at(-1)!)} MB`)
+        + `fsync, rename, manifest ${finish} s), pg_dump -Fc ${(bare.at(-1)! / 1000).toFixed(2)} s, pg_dump | gzip ${(seedWay.at(-1)! / 1000).toFixed(2)} s, RSS peak +${mb(peaks.at(-1)!)} MB`)
     }
     console.log(`dump size: ${mb(dumpBytes)} MB`)
     console.log(`median takeBackup ${(median(ours) / 1000).toFixed(2)} s, median pg_dump -Fc ${(median(bare) / 1000).toFixed(2)} s, ratio ${(median(ours) / median(bare)).toFixed(2)}`)
+    console.log(`median pg_dump | gzip (the seed's way) ${(median(seedWay) / 1000).toFixed(2)} s, ratio takeBackup / seed's way ${(median(ours) / median(seedWay)).toFixed(2)}`)
     console.log(`RSS during takeBackup: at most +${mb(Math.max(...peaks))} MB over the process's ${mb(process.memoryUsage().rss)} MB, for a ${mb(dumpBytes)} MB dump`)
+
+    // A restore test of one more backup: restore into a scratch database, compare every table's row count.
+    const consoleAdmin = new pg.Client(c.adminUrl)
+    await consoleAdmin.connect()
+    await consoleAdmin.query('CREATE DATABASE bench_console')
+    await consoleAdmin.end()
+    const consoleDb = new pg.Pool({ connectionString: c.urlFor('bench_console'), max: 2 })
+    await migrateConsole(consoleDb)
+    const last = await takeBackup(target, { binDir: c.binDir }, { log: () => {}, progress: () => {} }, 'bench')
+    t = performance.now()
+    const verified = await verifyBackup(consoleDb, target, last.file, { binDir: c.binDir }, { log: () => {}, progress: () => {} })
+    console.log(`restore test of the ${mb(last.sizeBytes)} MB dump: ${verified.ok ? 'verified' : `FAILED (${verified.problem})`} in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+    await consoleDb.end()
   } finally {
     rmSync(work, { recursive: true, force: true })
     c.stop()
@@ -106,6 +129,21 @@ function pgDumpToFile(binDir: string, url: URL, database: string, file: string):
       { env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) }, stdio: ['ignore', 'ignore', 'inherit'] })
     child.on('error', reject)
     child.on('close', (code) => (code === 0 && statSync(file).size > 0 ? resolve() : reject(new Error(`pg_dump exited ${code}`))))
+  })
+}
+
+// The seed's backup script: plain SQL through gzip.
+function pgDumpGzipToFile(binDir: string, url: URL, database: string, file: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const dump = spawn(join(binDir, 'pg_dump'), ['-h', url.hostname, '-p', url.port, '-U', decodeURIComponent(url.username), database],
+      { env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) }, stdio: ['ignore', 'pipe', 'inherit'] })
+    const gzip = spawn('gzip', ['-c'], { stdio: ['pipe', 'pipe', 'inherit'] })
+    dump.stdout.pipe(gzip.stdin)
+    const out = createWriteStream(file)
+    gzip.stdout.pipe(out)
+    dump.on('error', reject)
+    gzip.on('error', reject)
+    out.on('close', () => (statSync(file).size > 0 ? resolve() : reject(new Error('empty gzip output'))))
   })
 }
 

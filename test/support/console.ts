@@ -11,6 +11,8 @@ export interface RunningConsole {
   url: string
   output: () => string
   stop: () => Promise<void>
+  /** Kills the process outright, as a crash or an OOM kill would. */
+  crash: () => Promise<void>
 }
 
 export function writeConfig(config: unknown): string {
@@ -40,6 +42,7 @@ export async function startConsoleProcess(env: Record<string, string>): Promise<
     url,
     output: () => out,
     stop: async () => { child.kill('SIGTERM'); await exited },
+    crash: async () => { child.kill('SIGKILL'); await exited },
   }
 }
 

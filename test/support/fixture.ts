@@ -12,6 +12,8 @@ export interface TargetFixture { id: string, database: string, appRole: string, 
 export interface ConsoleFixture extends RunningConsole {
   adminPassword: string
   consoleDatabaseUrl: string
+  /** The environment the console was started with: start a second instance on the same state. */
+  env: Record<string, string>
   targets: TargetFixture[]
   /** Logs in and returns the session cookie header value. */
   login: (username: string, password: string) => Promise<string>
@@ -53,7 +55,8 @@ export async function startConsoleFixture(opts: { extraTargets?: object[], targe
     ],
   })
   const adminPassword = randomBytes(12).toString('hex')
-  const running = await startConsoleProcess({ DBSAFE_CONFIG: config, DBSAFE_DATABASE_URL: consoleDb.url, DBSAFE_ADMIN_PASSWORD: adminPassword })
+  const env = { DBSAFE_CONFIG: config, DBSAFE_DATABASE_URL: consoleDb.url, DBSAFE_ADMIN_PASSWORD: adminPassword }
+  const running = await startConsoleProcess(env)
   const request: ConsoleFixture['request'] = (path, init = {}) => fetch(running.url + path, {
     method: init.method ?? 'GET',
     headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(init.cookie ? { cookie: init.cookie } : {}), ...init.headers },
@@ -66,7 +69,7 @@ export async function startConsoleFixture(opts: { extraTargets?: object[], targe
     return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
   }
   return {
-    ...running, adminPassword, consoleDatabaseUrl: consoleDb.url, targets, login, request,
+    ...running, adminPassword, consoleDatabaseUrl: consoleDb.url, env, targets, login, request,
     cleanup: async () => {
       await running.stop()
       await Promise.all(targets.map((t) => t.drop()))
