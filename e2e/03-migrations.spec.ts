@@ -10,9 +10,11 @@ test('an admin reviews production\'s pending migrations and runs the safe one wi
 
   await table.getByRole('button', { name: '006_drop_legacy_sessions' }).click()
   const detail = page.getByTestId('migration-detail')
-  await expect(detail.getByTestId('findings')).toContainText('drop-table')
-  await expect(detail.getByTestId('findings')).toContainText('drop-column')
-  await expect(detail.locator('pre.sql')).toContainText('DROP TABLE IF EXISTS legacy_sessions')
+  await expect(detail.getByTestId('findings-summary')).toContainText('2 destructive')
+  await expect(detail.getByTestId('migration-sql')).toContainText('drop-table')
+  await expect(detail.getByTestId('migration-sql')).toContainText('drop-column')
+  await expect(detail.getByTestId('migration-sql')).toContainText('DROP TABLE IF EXISTS legacy_sessions')
+  await expect(detail.getByTestId('migration-sql').locator('.note.destructive')).toHaveCount(2)
   await shot(page, '10-migrations-review')
 
   await page.getByTestId('run-migrations').click()

@@ -4,14 +4,23 @@ import type { BackupTableCount, VerifiedTable } from '../../contract/backups'
 // The tables whose rows pg_dump dumps: ordinary tables (leaf partitions included), not temporary,
 // not system, not members of an extension. query_to_xml runs count(*) per table inside this one
 // statement, so every count sees the same snapshot (the exported one when taking a backup).
-const TABLE_COUNTS_SQL = `
-  SELECT n.nspname AS schema, c.relname AS name,
-    (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', n.nspname, c.relname), false, true, '')))[1]::text::bigint AS rows
+const DUMPED_TABLES = `
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind = 'r' AND c.relpersistence <> 't'
     AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)'
-    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')`
+
+const TABLE_COUNTS_SQL = `
+  SELECT n.nspname AS schema, c.relname AS name,
+    (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', n.nspname, c.relname), false, true, '')))[1]::text::bigint AS rows
+  ${DUMPED_TABLES}
   ORDER BY 1, 2`
+
+/** How many tables pg_dump will dump: a catalog lookup, for progress before the counts are in. */
+export async function dumpedTableCount(db: pg.Pool | pg.ClientBase): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n ${DUMPED_TABLES}`)
+  return rows[0].n
+}
 
 export async function tableCounts(db: pg.Pool | pg.ClientBase): Promise<BackupTableCount[]> {
   const { rows } = await db.query<{ schema: string, name: string, rows: string }>(TABLE_COUNTS_SQL)

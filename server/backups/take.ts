@@ -11,7 +11,7 @@ import { writeManifest } from './manifest'
 import { consoleBackupName, partialName } from './names'
 import { backupsDirReal, exists } from './paths'
 import { assertDumpVersion, pgTool, toolVersion } from './pg-binaries'
-import { tableCounts } from './table-counts'
+import { dumpedTableCount, tableCounts } from './table-counts'
 import { toolConnection } from './tool-connection'
 
 export interface TakeBackupOptions {
@@ -53,21 +53,31 @@ export async function takeBackup(target: TargetConfig, opts: TakeBackupOptions, 
 
     await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY')
     const { rows: [{ snapshot }] } = await session.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot')
-    const tables = await tableCounts(session).catch((err: Error) => {
-      throw new Error(`Could not count the rows of every table (${err.message}); pg_dump would fail the same way: `
-        + 'grant the connecting role SELECT on all tables and sequences, or give backups their own connection', { cause: err })
-    })
-    ctx.log(`counted rows of ${tables.length} tables in snapshot ${snapshot}`)
-    ctx.progress({ done: 0, total: tables.length, message: `dumping ${tables.length} tables` })
+    const tableCount = await dumpedTableCount(session)
+    ctx.progress({ done: 0, total: tableCount, message: `dumping ${tableCount} tables` })
 
     const name = await freeName(dir, target.id, startedAt, format)
     const finalPath = join(dir, name)
     const partialPath = join(dir, partialName(name))
     const conn = toolConnection(config)
     const args = pgDumpArgs(conn, { format, compress: opts.compress, snapshot, file: format === 'directory' ? partialPath : undefined })
-    const { sizeBytes, sha256 } = await dumpToPartial({
-      bin, args, conn, partialPath, directory: format === 'directory', tableCount: tables.length, ctx, signal: opts.signal,
+    // Exact counts and the dump read the same exported snapshot side by side, so counting adds no wall time.
+    const stop = new AbortController()
+    opts.signal?.addEventListener('abort', () => stop.abort(), { once: true })
+    const counting = tableCounts(session).then((tables) => {
+      ctx.log(`counted rows of ${tables.length} tables in snapshot ${snapshot}`)
+      return tables
+    }, (err: Error) => {
+      stop.abort()
+      throw new Error(`Could not count the rows of every table (${err.message}); pg_dump would fail the same way: `
+        + 'grant the connecting role SELECT on all tables and sequences, or give backups their own connection', { cause: err })
     })
+    const dumping = dumpToPartial({ bin, args, conn, partialPath, directory: format === 'directory', tableCount, ctx, signal: stop.signal })
+    const [tables, { sizeBytes, sha256 }] = await Promise.all([counting, dumping.catch(async (err) => {
+      // A dump stopped because counting failed reports the counting error, not the abort.
+      await counting
+      throw err
+    })])
     await rename(partialPath, finalPath)
     await fsyncPath(dir)
     const manifest: BackupManifest = {
