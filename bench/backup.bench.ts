@@ -79,7 +79,7 @@ async function main() {
       t = performance.now()
       const manifest = await takeBackup(target, { binDir: c.binDir }, { log, progress: () => {} }, 'bench')
       ours.push(performance.now() - t)
-      phases.push([marks.counted - t, marks.dumpEnd - marks.counted, marks.wrote - marks.dumpEnd])
+      phases.push([marks.counted - t, marks.dumpEnd - t, marks.wrote - marks.dumpEnd])
       clearInterval(sampler)
       peaks.push(peak - baseline)
       dumpBytes = manifest.sizeBytes
@@ -95,8 +95,8 @@ async function main() {
       await pgDumpGzipToFile(c.binDir, url, DB, `${file}.sql.gz`)
       seedWay.push(performance.now() - t)
       rmSync(`${file}.sql.gz`)
-      const [prep, dump, finish] = phases.at(-1)!.map((ms) => (ms / 1000).toFixed(2))
-      console.log(`run ${run}: takeBackup ${(ours.at(-1)! / 1000).toFixed(2)} s (connect, lock, exact counts ${prep} s; pg_dump ${dump} s; `
+      const [counted, dump, finish] = phases.at(-1)!.map((ms) => (ms / 1000).toFixed(2))
+      console.log(`run ${run}: takeBackup ${(ours.at(-1)! / 1000).toFixed(2)} s (exact counts ready at ${counted} s, beside the dump; pg_dump done at ${dump} s; `
         + `fsync, rename, manifest ${finish} s), pg_dump -Fc ${(bare.at(-1)! / 1000).toFixed(2)} s, pg_dump | gzip ${(seedWay.at(-1)! / 1000).toFixed(2)} s, RSS peak +${mb(peaks.at(-1)!)} MB`)
     }
     console.log(`dump size: ${mb(dumpBytes)} MB`)

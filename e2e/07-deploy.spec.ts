@@ -76,6 +76,21 @@ test('an admin walks staging\'s deploy flow: pre-deploy checklist, a manual tick
   await expect(step(1).getByTestId('step-state')).toHaveText('done')
   await expect(step(2).getByTestId('step-state')).toHaveText('done')
   await shot(page, '36-deploy-flow-after')
+
+  // Step 5: SKIP_MIGRATIONS back on, from the flow itself.
+  await step(5).getByTestId('skip-toggle').click()
+  const toggle = page.getByRole('dialog')
+  await toggle.getByTestId('confirm-input').fill('staging')
+  await toggle.getByRole('button', { name: 'Set SKIP_MIGRATIONS=true' }).click()
+  await expect(toggle).toBeHidden()
+  await expect(step(5).getByTestId('step-state')).toHaveText('done')
+
+  // Step 6: the post-deploy checklist sees the toggle, and the migration that failed earlier (03-migrations).
+  await step(6).getByTestId('deploy-start-post').click()
+  const post = page.getByTestId('checklist-run')
+  await expect(post.getByTestId('item-skip-migrations')).toContainText('pass')
+  await expect(post.getByTestId('item-no-pending')).toContainText('fail')
+  await shot(page, '36b-deploy-post-checklist')
 })
 
 test('an admin creates an API token for a deploy script, sees it once, and revokes it', async ({ page }) => {
