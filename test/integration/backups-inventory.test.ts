@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,21 +8,12 @@ import { listBackups } from '../../server/backups/inventory'
 import { resolveBackup } from '../../server/backups/paths'
 import { takeBackup } from '../../server/backups/take'
 import { targetConfigSchema, type TargetConfig } from '../../server/config/schema'
-import { migrateConsole } from '../../server/database/migrate-console'
-import { asSuperuser, cluster, createTestDatabase } from '../support/db'
+import { asSuperuser, cluster, createConsoleDatabase, createTestDatabase, pgDump } from '../support/db'
 import { createTargetFixture } from '../support/fixture'
 
 const quiet = { log: () => {}, progress: () => {} }
 const STAMP = new Date('2025-03-01T12:00:00Z')
 
-function pgDump(database: string, args: string[]): Buffer {
-  const c = cluster()
-  const u = new URL(c.adminUrl)
-  const res = spawnSync(join(c.binDir, 'pg_dump'), ['-h', u.hostname, '-p', String(c.port), '-U', decodeURIComponent(u.username), ...args, database],
-    { env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) }, maxBuffer: 1 << 28 })
-  if (res.status !== 0) throw new Error(res.stderr.toString())
-  return res.stdout
-}
 
 describe('backup inventory', () => {
   let fx: Awaited<ReturnType<typeof createTargetFixture>>
@@ -40,8 +30,7 @@ describe('backup inventory', () => {
 
   beforeAll(async () => {
     fx = await createTargetFixture('bk_inventory')
-    consoleDb = await createTestDatabase('bk_inventory_console')
-    await migrateConsole(consoleDb.pool)
+    consoleDb = await createConsoleDatabase('bk_inventory_console')
     await asSuperuser(cluster().urlFor(fx.database), `
       INSERT INTO things (name) SELECT 'thing ' || g FROM generate_series(1, 2000) g;
       CREATE TABLE events (id bigint PRIMARY KEY, body text);

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,20 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listBackups } from '../../server/backups/inventory'
 import { pruneBackups, retentionPlan } from '../../server/backups/retention'
 import { targetConfigSchema, type TargetConfig } from '../../server/config/schema'
-import { migrateConsole } from '../../server/database/migrate-console'
-import { cluster, createTestDatabase } from '../support/db'
+import { createConsoleDatabase, createTestDatabase, pgDump } from '../support/db'
 
 const NOW = new Date('2025-03-20T12:00:00Z')
 const DAY = 86_400_000
 
-function pgDump(database: string): Buffer {
-  const c = cluster()
-  const u = new URL(c.adminUrl)
-  const res = spawnSync(join(c.binDir, 'pg_dump'), ['-h', u.hostname, '-p', String(c.port), '-U', decodeURIComponent(u.username), database],
-    { env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) }, maxBuffer: 1 << 28 })
-  if (res.status !== 0) throw new Error(res.stderr.toString())
-  return res.stdout
-}
 
 describe('pruning backups', () => {
   let source: Awaited<ReturnType<typeof createTestDatabase>>
@@ -32,8 +22,7 @@ describe('pruning backups', () => {
   beforeAll(async () => {
     source = await createTestDatabase('bk_prune_source')
     await source.pool.query(`CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 100)`)
-    consoleDb = await createTestDatabase('bk_prune_console')
-    await migrateConsole(consoleDb.pool)
+    consoleDb = await createConsoleDatabase('bk_prune_console')
     root = mkdtempSync(join(tmpdir(), 'dbsafe-prune-'))
     dir = join(root, 'backups')
     mkdirSync(dir)

@@ -9,8 +9,7 @@ import { listBackups } from '../../server/backups/inventory'
 import { BACKUP_LOCK_NAMESPACE, BackupBusyError } from '../../server/backups/lock'
 import { takeBackup } from '../../server/backups/take'
 import { targetConfigSchema, type TargetConfig } from '../../server/config/schema'
-import { migrateConsole } from '../../server/database/migrate-console'
-import { asSuperuser, cluster, createTestDatabase } from '../support/db'
+import { asSuperuser, cluster, createConsoleDatabase, createTestDatabase } from '../support/db'
 import { createTargetFixture } from '../support/fixture'
 
 function recorder() {
@@ -38,8 +37,7 @@ describe('taking a backup', () => {
 
   beforeAll(async () => {
     fx = await createTargetFixture('bk_take')
-    consoleDb = await createTestDatabase('bk_take_console')
-    await migrateConsole(consoleDb.pool)
+    consoleDb = await createConsoleDatabase('bk_take_console')
     await asSuperuser(cluster().urlFor(fx.database), `
       INSERT INTO things (name) SELECT 'thing ' || g FROM generate_series(1, 1234) g;
       CREATE SCHEMA billing;

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -8,20 +7,11 @@ import { listBackups } from '../../server/backups/inventory'
 import { takeBackup } from '../../server/backups/take'
 import { verifyBackup } from '../../server/backups/verify'
 import { targetConfigSchema, type TargetConfig } from '../../server/config/schema'
-import { migrateConsole } from '../../server/database/migrate-console'
-import { asSuperuser, cluster, createTestDatabase } from '../support/db'
+import { asSuperuser, cluster, createConsoleDatabase, createTestDatabase, pgDump } from '../support/db'
 import { createTargetFixture } from '../support/fixture'
 
 const quiet = { log: () => {}, progress: () => {} }
 
-function pgDump(database: string, args: string[] = []): Buffer {
-  const c = cluster()
-  const u = new URL(c.adminUrl)
-  const res = spawnSync(join(c.binDir, 'pg_dump'), ['-h', u.hostname, '-p', String(c.port), '-U', decodeURIComponent(u.username), ...args, database],
-    { env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) }, maxBuffer: 1 << 28 })
-  if (res.status !== 0) throw new Error(res.stderr.toString())
-  return res.stdout
-}
 
 // Runs a restore test and returns its result with the scratch database it announced.
 async function verify(consoleDb: pg.Pool, target: TargetConfig, id: string, opts: Parameters<typeof verifyBackup>[3]) {
@@ -51,8 +41,7 @@ describe('restore-testing a backup', () => {
 
   beforeAll(async () => {
     fx = await createTargetFixture('bk_verify')
-    consoleDb = await createTestDatabase('bk_verify_console')
-    await migrateConsole(consoleDb.pool)
+    consoleDb = await createConsoleDatabase('bk_verify_console')
     await asSuperuser(cluster().urlFor(fx.database), `
       INSERT INTO things (name) SELECT 'thing ' || g FROM generate_series(1, 3000) g;
       CREATE SCHEMA billing;

@@ -7,10 +7,9 @@ import { takeBackup } from '../../server/backups/take'
 import { verifyBackup } from '../../server/backups/verify'
 import { evaluateAutoItems } from '../../server/checklists/evaluate'
 import { targetConfigSchema, type TargetConfig } from '../../server/config/schema'
-import { migrateConsole } from '../../server/database/migrate-console'
 import { closePools } from '../../server/database/pools'
 import { TRACKING_TABLE_DDL } from '../../server/migrations/tracking-table'
-import { asSuperuser, cluster, createTestDatabase } from '../support/db'
+import { asSuperuser, cluster, createConsoleDatabase, createTestDatabase } from '../support/db'
 import { createTargetFixture } from '../support/fixture'
 
 // Each automatic item against real state: a real target database, env file, migrations dir,
@@ -32,8 +31,7 @@ describe('automatic checklist items on live state', () => {
 
   beforeAll(async () => {
     fx = await createTargetFixture('ck_auto')
-    consoleDb = await createTestDatabase('ck_auto_console')
-    await migrateConsole(consoleDb.pool)
+    consoleDb = await createConsoleDatabase('ck_auto_console')
     await targetSql(`GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO ${fx.appRole}`)
     target = targetConfigSchema.parse({ id: 'main', label: 'Main', envFile: fx.envFile, migrationsDir: join(fx.dir, 'migrations'), backupsDir: join(fx.dir, 'backups') })
   })

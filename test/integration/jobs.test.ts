@@ -1,16 +1,14 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { migrateConsole } from '../../server/database/migrate-console'
 import { JOB_LOCK_NAMESPACE, markInterruptedJobs, runJob } from '../../server/jobs/run'
 import { createJob, getJob } from '../../server/jobs/store'
 import { startConsoleProcess, writeConfig } from '../support/console'
-import { createTestDatabase } from '../support/db'
+import { createConsoleDatabase, createTestDatabase } from '../support/db'
 
 describe('jobs', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>
   beforeAll(async () => {
-    db = await createTestDatabase('jobs')
-    await migrateConsole(db.pool)
+    db = await createConsoleDatabase('jobs')
   })
   afterAll(async () => { await db.drop() })
 

@@ -4,12 +4,11 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { targetConfigSchema } from '../../server/config/schema'
-import { migrateConsole } from '../../server/database/migrate-console'
 import { getJob } from '../../server/jobs/store'
 import { migrationPool } from '../../server/migrations/connection'
 import { MigrationBusyError, startMigrationRun, type StartRun } from '../../server/migrations/start-run'
 import { migrationsView } from '../../server/migrations/view'
-import { cluster, createTestDatabase } from '../support/db'
+import { cluster, createConsoleDatabase, createTestDatabase } from '../support/db'
 
 const fresh = async () => new Date()
 const stale = async () => new Date(Date.now() - 3 * 3600_000)
@@ -32,8 +31,7 @@ describe('guarded migration runs on a real database', () => {
   const tableExists = async (name: string) => (await app.pool.query('SELECT to_regclass($1) AS t', [name])).rows[0].t !== null
 
   beforeAll(async () => {
-    consoleDb = await createTestDatabase('mig_console')
-    await migrateConsole(consoleDb.pool)
+    consoleDb = await createConsoleDatabase('mig_console')
     app = await createTestDatabase('mig_app')
     dir = mkdtempSync(join(tmpdir(), 'dbsafe-mig-'))
     mkdirSync(join(dir, 'migrations'))

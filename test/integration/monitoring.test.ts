@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { migrateConsole } from '../../server/database/migrate-console'
 import { recordSizeSample, sizeHistory } from '../../server/monitoring/samples'
 import { monitoringSnapshot } from '../../server/monitoring/snapshot'
-import { asSuperuser, cluster, createTestDatabase } from '../support/db'
+import { asSuperuser, cluster, createConsoleDatabase, createTestDatabase } from '../support/db'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 import { json } from '../support/http'
 
@@ -116,8 +115,7 @@ describe('database size samples', () => {
   const count = async (target: string) =>
     Number((await consoleDb.pool.query('SELECT count(*) FROM db_size_samples WHERE target = $1', [target])).rows[0].count)
   beforeAll(async () => {
-    consoleDb = await createTestDatabase('monitoring_console')
-    await migrateConsole(consoleDb.pool)
+    consoleDb = await createConsoleDatabase('monitoring_console')
   })
   afterAll(async () => { await consoleDb?.drop() })
 

@@ -4,30 +4,15 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { PrivilegeReport } from '../../contract/privileges'
 import { analyzePrivileges } from '../../server/privileges/analyze'
 import { seedCheckMisses } from '../../server/privileges/seed-check'
-import { asSuperuser, cluster, createTestDatabase } from '../support/db'
+import { asSuperuser, cluster } from '../support/db'
+import { roleScope } from '../support/role-scope'
 
-const P = `pr${randomBytes(3).toString('hex')}`
-const roles: string[] = []
-const dbs: Awaited<ReturnType<typeof createTestDatabase>>[] = []
-let n = 0
-function names<K extends string>(...keys: K[]): Record<K, string> {
-  n += 1
-  const out = Object.fromEntries(keys.map((k) => [k, `${P}_${n}_${k}`])) as Record<K, string>
-  // The remediation may create "<role>_owner": clean that up too.
-  roles.push(...Object.values<string>(out).flatMap((r) => [r, `${r}_owner`]))
-  return out
-}
-async function database(label: string) {
-  const db = await createTestDatabase(`pr_${label}`)
-  dbs.push(db)
-  return db
-}
+// The remediation may create "<role>_owner": clean that up too.
+const scope = roleScope('pr', { alsoDrop: (r) => [`${r}_owner`] })
+const names = scope.names
+const database = (label: string) => scope.database(label)
 
-afterAll(async () => {
-  for (const db of dbs) await db.drop()
-  // Remediation-created owner roles come first in no particular order; members must go before groups.
-  for (const r of roles.reverse()) await asSuperuser(cluster().adminUrl, `DROP ROLE IF EXISTS ${r}`)
-})
+afterAll(scope.cleanup)
 
 async function asApp(dbName: string, role: string, pw: string, fn: (c: pg.Client) => Promise<void>) {
   const client = new pg.Client(cluster().urlFor(dbName, role, pw))

@@ -3,31 +3,16 @@ import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { PrivilegeReport, TablePower } from '../../contract/privileges'
 import { analyzePrivileges, UnknownRoleError } from '../../server/privileges/analyze'
-import { asSuperuser, cluster, createTestDatabase } from '../support/db'
+import { asSuperuser, cluster } from '../support/db'
+import { roleScope } from '../support/role-scope'
 
-// Roles are cluster-wide and other files run in parallel: every name carries this file's prefix.
-const P = `pv${randomBytes(3).toString('hex')}`
-const roles: string[] = []
-const dbs: Awaited<ReturnType<typeof createTestDatabase>>[] = []
-let n = 0
-function names<K extends string>(...keys: K[]): Record<K, string> {
-  n += 1
-  const out = Object.fromEntries(keys.map((k) => [k, `${P}_${n}_${k}`])) as Record<K, string>
-  roles.push(...Object.values<string>(out))
-  return out
-}
-async function scenario(label: string, sql: string) {
-  const db = await createTestDatabase(`pv_${label}`)
-  dbs.push(db)
-  // Same starting point on 13–17: PUBLIC has no CREATE on public (the default only from 15).
-  await asSuperuser(db.url, `REVOKE CREATE ON SCHEMA public FROM PUBLIC; ${sql}`)
-  return db
-}
+const scope = roleScope('pv')
+const P = scope.prefix
+const names = scope.names
+// Same starting point on 13–17: PUBLIC has no CREATE on public (the default only from 15).
+const scenario = (label: string, sql: string) => scope.database(label, `REVOKE CREATE ON SCHEMA public FROM PUBLIC; ${sql}`)
 
-afterAll(async () => {
-  for (const db of dbs) await db.drop()
-  for (const r of roles) await asSuperuser(cluster().adminUrl, `DROP ROLE IF EXISTS ${r}`)
-})
+afterAll(scope.cleanup)
 
 const POWERS = ['select', 'insert', 'update', 'delete', 'truncate'] as const
 const flag = (p: TablePower) => `can${p[0].toUpperCase()}${p.slice(1)}` as 'canSelect'

@@ -1,7 +1,10 @@
+import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
 import pg from 'pg'
 import { inject } from 'vitest'
 import { clusterFromUrl } from '../../scripts/pg-cluster'
+import { migrateConsole } from '../../server/database/migrate-console'
 
 export const cluster = () => clusterFromUrl(inject('clusterUrl'))
 
@@ -32,4 +35,21 @@ export async function asSuperuser(url: string, sql: string): Promise<void> {
   const client = new pg.Client(url)
   await client.connect()
   try { await client.query(sql) } finally { await client.end() }
+}
+
+/** A fresh console state database, migrated as the console migrates it at start-up. */
+export async function createConsoleDatabase(label: string) {
+  const db = await createTestDatabase(label)
+  await migrateConsole(db.pool)
+  return db
+}
+
+/** The bytes `pg_dump` writes for a database, as the seed's nightly script runs it (password in the environment). */
+export function pgDump(database: string, args: string[] = []): Buffer {
+  const c = cluster()
+  const u = new URL(c.adminUrl)
+  const res = spawnSync(join(c.binDir, 'pg_dump'), ['-h', u.hostname, '-p', String(c.port), '-U', decodeURIComponent(u.username), ...args, database],
+    { env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) }, maxBuffer: 1 << 28 })
+  if (res.status !== 0) throw new Error(res.stderr.toString())
+  return res.stdout
 }
