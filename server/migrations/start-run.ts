@@ -5,11 +5,10 @@ import type { TargetConfig } from '../config/schema'
 import { runJob } from '../jobs/run'
 import { createJob, findJobByKey } from '../jobs/store'
 import { applyMigrations } from './apply'
-import { migrationPool, serverVersionNum } from './connection'
-import { discoverMigrations } from './discover'
+import { migrationPool } from './connection'
 import { splitStatements } from './lint/statements'
 import { planRun, type Refusal, type RunOptions } from './plan'
-import { migrationsView } from './view'
+import { loadMigrations } from './view'
 
 // One run per target database at a time, whichever console instance asks: a session-level advisory
 // lock on the target, held by the connection that applies the migrations until the job ends.
@@ -40,9 +39,7 @@ export async function startMigrationRun(consoleDb: pg.Pool, target: TargetConfig
     throw new MigrationBusyError(`A migration run is already in progress on ${target.label}`)
   }
   try {
-    const version = await serverVersionNum(client)
-    const view = await migrationsView(pool, target)
-    const files = new Map((await discoverMigrations(target.migrationsDir)).files.map((f) => [f.name, f]))
+    const { view, files, serverVersionNum: version } = await loadMigrations(pool, target)
     const statements = new Map<string, MigrationStatement[]>()
     for (const row of view.migrations) {
       const file = files.get(row.name)
