@@ -7,7 +7,8 @@ import { readEnvFile } from '../envfile/read'
 import { migrationPool } from '../migrations/connection'
 import { discoverMigrations } from '../migrations/discover'
 import { migrationStatus } from '../migrations/status'
-import { errorText, type CheckContext, type ListBackups } from './auto/context'
+import { errorText } from '../database/error-text'
+import { type CheckContext, type ListBackups } from './auto/context'
 import { runCheck } from './auto/registry'
 
 export interface EvaluateOptions {

@@ -1,5 +1,6 @@
 import { createError } from 'h3'
 import type { TargetConfig } from '../config/schema'
+import { errorText } from '../database/error-text'
 import { NoConnectionError } from '../targets/pool'
 
 // Driver-level failures (refused, timed out, bad password, unknown database) mean the target is
@@ -15,7 +16,6 @@ export async function targetCall<T>(target: TargetConfig, fn: () => Promise<T>):
     const code = e.code ?? e.errors?.[0]?.code
     const unreachable = err instanceof NoConnectionError || (code && UNREACHABLE.has(code)) || /timeout/i.test(e.message ?? '')
     if (!unreachable) throw err
-    const reason = e.message || e.errors?.map((x) => x.message).join('; ') || String(err)
-    throw createError({ statusCode: 503, message: `${target.label} cannot be reached: ${reason}` })
+    throw createError({ statusCode: 503, message: `${target.label} cannot be reached: ${errorText(err)}` })
   }
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import type { BackupsSummary, Connection, MigrationsSummary, Overview, PrivilegesSummary, TargetSummary } from '../../contract/api'
 import { listBackups } from '../backups/inventory'
+import { errorText } from '../database/error-text'
 import type { TargetConfig } from '../config/schema'
 import { appRoleOf } from '../envfile/connection'
 import { readEnvFile, type EnvFile } from '../envfile/read'
@@ -36,7 +37,7 @@ async function probeConnection(target: TargetConfig, env: EnvFile): Promise<Conn
     const r = rows[0]
     return { ok: true, serverVersion: r.version, database: r.database, user: r.user, databaseSizeBytes: r.size }
   } catch (err) {
-    return { ok: false, error: describeError(err) }
+    return { ok: false, error: errorText(err) }
   }
 }
 
@@ -48,7 +49,7 @@ async function privilegesSummary(target: TargetConfig, env: EnvFile, role: strin
     const top = review.findings[0]
     return { role, verdict: review.verdict, topFinding: top ? top.message : null, findings: review.findings.length }
   } catch (err) {
-    return { error: describeError(err) }
+    return { error: errorText(err) }
   }
 }
 
@@ -63,7 +64,7 @@ async function migrationsSummary(target: TargetConfig): Promise<MigrationsSummar
       destructivePending: waiting.filter((m) => m.findings.some((f) => f.severity === 'destructive' && !f.acknowledged)).length,
     }
   } catch (err) {
-    return { error: describeError(err) }
+    return { error: errorText(err) }
   }
 }
 
@@ -79,12 +80,6 @@ async function backupsSummary(consoleDb: pg.Pool, target: TargetConfig): Promise
       newestVerifiedAt: verified?.createdAt ?? null,
     }
   } catch (err) {
-    return { error: describeError(err) }
+    return { error: errorText(err) }
   }
-}
-
-// Node reports a refused dual-stack connect as an AggregateError with an empty message.
-function describeError(err: unknown): string {
-  if (err instanceof AggregateError && !err.message) return err.errors.map((e) => (e as Error).message).join('; ')
-  return err instanceof Error ? err.message : String(err)
 }

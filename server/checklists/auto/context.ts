@@ -27,12 +27,6 @@ export function result(ctx: CheckContext, pass: boolean, value: string, detail?:
   return { pass, evidence: { value, seenAt: ctx.now.toISOString(), ...(detail ? { detail } : {}) } }
 }
 
-// Node reports a refused dual-stack connect as an AggregateError with an empty message.
-export function errorText(err: unknown): string {
-  if (err instanceof AggregateError && !err.message) return err.errors.map((e) => (e as Error).message).join('; ')
-  return err instanceof Error ? err.message : String(err)
-}
-
 export function formatAge(ms: number): string {
   const minutes = Math.floor(ms / 60_000)
   if (minutes < 60) return `${Math.max(minutes, 0)} min`

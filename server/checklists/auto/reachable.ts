@@ -1,6 +1,7 @@
 import type { AutoResult } from '../../../contract/checklists'
 import { targetPool } from '../../targets/pool'
-import { errorText, result, type CheckContext } from './context'
+import { errorText } from '../../database/error-text'
+import { result, type CheckContext } from './context'
 
 /** Passes when both the console's own database and the target database answer a query. */
 export async function checkReachable(ctx: CheckContext): Promise<AutoResult> {
