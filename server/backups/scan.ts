@@ -24,9 +24,23 @@ export async function identifyBackup(dir: string, e: Pick<Dirent, 'name' | 'isFi
   const parsed = parseBackupName(e.name)
   if (!parsed) return null
   const path = join(dir, e.name)
-  const format = await sniffDump(path, e.isDirectory()) ?? (parsed.partial ? consoleFormat(e.name) : null)
+  const fingerprint = await fileFingerprint(path)
+  const format = await sniffCached(fingerprint, e.isDirectory()) ?? (parsed.partial ? consoleFormat(e.name) : null)
   if (!format) return null
-  return { id: e.name, parsed, format, ...(await fileFingerprint(path)) }
+  return { id: e.name, parsed, format, ...fingerprint }
+}
+
+// What a file is cannot change while its size and mtime stay: a listing of 1,000 files re-reads none.
+const sniffed = new Map<string, { sizeBytes: number, mtimeMs: number, format: BackupFormat | null }>()
+const SNIFF_CACHE_MAX = 20_000
+
+async function sniffCached(f: Fingerprint, isDirectory: boolean): Promise<BackupFormat | null> {
+  const hit = sniffed.get(f.path)
+  if (hit && hit.sizeBytes === f.sizeBytes && hit.mtimeMs === f.mtimeMs) return hit.format
+  const format = await sniffDump(f.path, isDirectory)
+  if (sniffed.size >= SNIFF_CACHE_MAX) sniffed.clear()
+  sniffed.set(f.path, { sizeBytes: f.sizeBytes, mtimeMs: f.mtimeMs, format })
+  return format
 }
 
 /** Size and mtime as the inventory sees them; restore tests are recorded against the same fingerprint. */

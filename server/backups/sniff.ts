@@ -9,8 +9,9 @@ import type { BackupFormat } from '../../contract/backups'
 // `.sql.gz`/`.sql.zst` name keeps it listed, so its check reports it corrupt instead of hiding it.
 const NAMED_SQL = /\.sql\.(gz|zst)$/
 
-// Enough to hold a tar header, a gzip stream's first blocks, and a zstd frame's first block (≤ 128 KiB).
-const HEAD_BYTES = 160 * 1024
+// Enough for a tar header and a gzip stream's first block; a zstd frame's first block may need up to 128 KiB.
+const HEAD_BYTES = 16 * 1024
+const ZSTD_HEAD_BYTES = 160 * 1024
 
 /**
  * What a file or directory in the backups dir is by its bytes, whatever its name: pg_dump's custom
@@ -27,7 +28,10 @@ export async function sniffDump(path: string, isDirectory: boolean): Promise<Bac
   if (head.toString('latin1', 0, 5) === 'PGDMP') return 'custom'
   if (head.length >= 512 && head.toString('latin1', 257, 262) === 'ustar' && head.toString('latin1', 0, 8) === 'toc.dat\0') return 'tar'
   if (head[0] === 0x1f && head[1] === 0x8b) return compressed('plain-gzip', gunzipStart(head))
-  if (head.readUInt32LE(0) === 0xfd2fb528) return compressed('plain-zstd', zstdStart(head))
+  if (head.readUInt32LE(0) === 0xfd2fb528) {
+    const start = zstdStart(head)
+    return compressed('plain-zstd', start.length || head.length < HEAD_BYTES ? start : zstdStart(await readHead(path, ZSTD_HEAD_BYTES) ?? head))
+  }
   return isPlainDumpStart(head) ? 'plain' : null
 }
 
