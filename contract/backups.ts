@@ -1,6 +1,7 @@
 // Backup shapes shared by the SPA and the API (types only).
 
-export type BackupFormat = 'plain' | 'plain-gzip' | 'custom' | 'directory'
+/** pg_dump's archive formats (custom, directory, tar) and plain scripts, raw or compressed; decided by the file's bytes. */
+export type BackupFormat = 'plain' | 'plain-gzip' | 'plain-zstd' | 'custom' | 'directory' | 'tar'
 
 /**
  * verified: restore-tested into a scratch database and its tables and row counts matched;
@@ -33,6 +34,8 @@ export interface BackupManifest {
   durationMs: number
   createdBy: string | null
   compress?: number
+  /** What the person typed on "Back up now" (e.g. "before 2.4 deploy"). */
+  label?: string
 }
 
 export interface BackupManifestSummary {
@@ -59,6 +62,8 @@ export interface BackupEntry {
   expiresAt: string
   expired: boolean
   createdBy?: string
+  /** From the manifest, or a name like `db_backup_<label>_YYYYMMDD_HHMMSS`. */
+  label?: string
   manifest?: BackupManifestSummary
   problem?: string
 }

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 need_browser=${1:-}
 packages=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || packages+=(postgresql postgresql-client)
+# zstd: the tests write a `.sql.zst` backup the way teams compress theirs.
+command -v zstd >/dev/null 2>&1 || packages+=(zstd)
 if [[ $need_browser == --with-browser ]] && ! command -v chromium >/dev/null 2>&1; then packages+=(chromium); fi
 
 if ((${#packages[@]})); then

@@ -54,6 +54,10 @@ export async function createDemoEnvironment(cluster: ClusterAccess, workDir: str
   await admin.query(`CREATE ROLE ${prefix}dbsafe_console LOGIN PASSWORD '${consolePassword}'`)
   await admin.query(`CREATE DATABASE ${consoleDb} OWNER ${prefix}dbsafe_console`)
   const consoleDatabaseUrl = cluster.urlFor(consoleDb, `${prefix}dbsafe_console`, consolePassword)
+  // Restore tests run as a role that may create databases and nothing more (README: restore role).
+  const restorePassword = randomBytes(18).toString('base64url')
+  await admin.query(`CREATE ROLE ${prefix}dbsafe_restore LOGIN CREATEDB PASSWORD '${restorePassword}'`)
+  const restoreTestUrl = cluster.urlFor('postgres', `${prefix}dbsafe_restore`, restorePassword)
 
   const migrationsDir = join(workDir, 'migrations')
   cpSync(join(FIXTURES, 'migrations'), migrationsDir, { recursive: true })
@@ -81,7 +85,7 @@ export async function createDemoEnvironment(cluster: ClusterAccess, workDir: str
     await writeBackups(cluster, p.database, backupsDir, plan.id === 'production')
     targets[plan.id] = { database: p.database, appRole: p.appRole, envFile, backupsDir }
     // Restore tests go to a scratch database on the cluster, as on a dedicated restore-test server.
-    configTargets.push({ id: plan.id, label: plan.label, envFile, migrationsDir, backupsDir, retentionDays: 7, restoreTestUrl: cluster.adminUrl })
+    configTargets.push({ id: plan.id, label: plan.label, envFile, migrationsDir, backupsDir, retentionDays: 7, restoreTestUrl })
   }
   await admin.end()
   const configPath = join(workDir, 'dbsafe.config.json')

@@ -7,6 +7,7 @@ import type { BackupFormat, BackupManifest } from '../../contract/backups'
 import { sha256Directory, sha256File } from './hash'
 import { pgTool } from './pg-binaries'
 import { runTool } from './spawn'
+import { createZstdDecompress } from './zstd'
 
 export interface CheckResult { ok: boolean, problem?: string, sha256?: string }
 
@@ -16,14 +17,15 @@ const TAIL_BYTES = 4096
 /**
  * Reads a backup back without restoring it. With a manifest, the sha256 must match what pg_dump
  * wrote (that proves every byte); without one, each format's own evidence of completeness:
- * plain ends with pg_dump's completion marker, gzip must inflate whole (then the same marker),
- * custom and directory dumps must be read through by pg_restore.
+ * plain ends with pg_dump's completion marker, gzip and zstd must inflate whole (then the same marker),
+ * custom, directory and tar archives must be read through by pg_restore.
  */
 export async function checkBackupFile(path: string, format: BackupFormat, manifest: BackupManifest | null, binDir?: string | null): Promise<CheckResult> {
   try {
     if (manifest) return await checkAgainstManifest(path, format, manifest)
     if (format === 'plain') return checkMarker(await fileTail(path))
-    if (format === 'plain-gzip') return checkMarker(await gunzipTail(path))
+    if (format === 'plain-gzip') return checkMarker(await decompressedTail(path, 'gzip'))
+    if (format === 'plain-zstd') return checkMarker(await decompressedTail(path, 'zstd'))
     return await checkWithPgRestore(path, binDir)
   } catch (err) {
     return { ok: false, problem: `could not be read: ${(err as Error).message}` }
@@ -63,8 +65,8 @@ async function fileTail(path: string): Promise<string> {
   }
 }
 
-// Inflates the whole stream (zlib verifies its CRC and length) but keeps only the last few KB.
-async function gunzipTail(path: string): Promise<string> {
+// Inflates the whole stream (zlib verifies gzip's CRC and length) but keeps only the last few KB.
+async function decompressedTail(path: string, kind: 'gzip' | 'zstd'): Promise<string> {
   let tail = Buffer.alloc(0)
   const keepTail = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -73,8 +75,9 @@ async function gunzipTail(path: string): Promise<string> {
     },
   })
   try {
-    await pipeline(createReadStream(path), createGunzip(), keepTail)
+    await pipeline(createReadStream(path), kind === 'gzip' ? createGunzip() : createZstdDecompress(), keepTail)
   } catch (err) {
+    if (kind === 'zstd') throw err
     throw new Error(`the gzip stream is damaged or cut off (${(err as Error).message})`, { cause: err })
   }
   return tail.toString('latin1')

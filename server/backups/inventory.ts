@@ -41,7 +41,7 @@ async function describe(consoleDb: pg.Pool, target: TargetConfig, f: FoundBackup
   const expiresAt = new Date(createdAt.getTime() + target.retentionDays * DAY_MS)
   const base = {
     id: f.id, file: f.path, sizeBytes: f.sizeBytes, createdAt: createdAt.toISOString(), modifiedAt: new Date(f.mtimeMs).toISOString(),
-    format: f.parsed.format, expiresAt: expiresAt.toISOString(), expired: now.getTime() > expiresAt.getTime(),
+    format: f.format, ...(f.parsed.label ? { label: f.parsed.label } : {}), expiresAt: expiresAt.toISOString(), expired: now.getTime() > expiresAt.getTime(),
   }
   if (f.parsed.partial) return { ...base, status: 'partial', problem: 'still being written, or left by a dump that did not finish' }
 
@@ -50,14 +50,14 @@ async function describe(consoleDb: pg.Pool, target: TargetConfig, f: FoundBackup
   const manifest = read.state === 'ok' ? read.manifest : null
   let check = cached && sameFile(cached, f) && cached.manifestMtimeMs === manifestMtimeMs ? cached : null
   if (!check) {
-    const result = read.state === 'invalid' ? { ok: false, problem: read.problem } : await checkBackupFile(f.path, f.parsed.format, manifest, binDir)
+    const result = read.state === 'invalid' ? { ok: false, problem: read.problem } : await checkBackupFile(f.path, f.format, manifest, binDir)
     check = { path: f.path, sizeBytes: f.sizeBytes, mtimeMs: f.mtimeMs, manifestMtimeMs, ok: result.ok, problem: result.problem ?? null, sha256: result.sha256 ?? null }
     await saveCheck(consoleDb, target.id, check)
   }
   const known = {
     ...base,
     ...(check.sha256 ? { sha256: check.sha256 } : {}),
-    ...(manifest ? { manifest: summarize(manifest), ...(manifest.createdBy ? { createdBy: manifest.createdBy } : {}) } : {}),
+    ...(manifest ? { manifest: summarize(manifest), ...(manifest.createdBy ? { createdBy: manifest.createdBy } : {}), ...(manifest.label ? { label: manifest.label } : {}) } : {}),
   }
   const v = verification && sameFile(verification, f) ? verification : null
   const verifiedAt = v?.verifiedAt.toISOString()

@@ -21,6 +21,7 @@ const manifestSchema = z.object({
   durationMs: z.number(),
   createdBy: z.string().nullable(),
   compress: z.number().int().optional(),
+  label: z.string().max(200).optional(),
 })
 
 export type ManifestRead =

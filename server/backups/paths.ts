@@ -1,7 +1,8 @@
 import { access, lstat, realpath } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { TargetConfig } from '../config/schema'
-import { isBackupId, parseBackupName } from './names'
+import { isBackupId } from './names'
+import { identifyBackup } from './scan'
 
 export class BackupsDirMissingError extends Error {}
 
@@ -17,7 +18,7 @@ export async function backupsDirReal(target: TargetConfig): Promise<string> {
 
 /**
  * The absolute path of backup `id` in the target's backups dir, or null. Refuses anything that is
- * not a backup by name, any path (traversal, absolute, NUL), any symlink, and anything whose real
+ * not a backup by its bytes, any path (traversal, absolute, NUL), any symlink, and anything whose real
  * path is not directly inside the backups dir. Partial files only with `allowPartial`.
  */
 export async function resolveBackup(target: TargetConfig, id: string, opts: { allowPartial?: boolean } = {}): Promise<string | null> {
@@ -26,10 +27,9 @@ export async function resolveBackup(target: TargetConfig, id: string, opts: { al
   try { dir = await realpath(target.backupsDir) } catch { return null }
   const path = join(dir, id)
   const st = await lstat(path).catch(() => null)
-  if (!st || st.isSymbolicLink() || !(st.isFile() || st.isDirectory())) return null
-  const parsed = parseBackupName(id, st.isDirectory())
-  if (!parsed || (parsed.partial && !opts.allowPartial)) return null
-  if (st.isDirectory() && !parsed.partial && !(await exists(join(path, 'toc.dat')))) return null
+  if (!st || st.isSymbolicLink()) return null
+  const found = await identifyBackup(dir, { name: id, isFile: () => st.isFile(), isDirectory: () => st.isDirectory() })
+  if (!found || (found.parsed.partial && !opts.allowPartial)) return null
   const real = await realpath(path).catch(() => null)
   return real && dirname(real) === dir ? real : null
 }

@@ -9,8 +9,10 @@ export class RefusedDumpError extends Error {
 
 const COPY_START = /^COPY (\S+) .*FROM stdin;$/
 // Ownership, privileges and --clean drops are what make a plain dump fail in a fresh scratch
-// database under another role (pg_restore --no-owner --no-privileges does the same for archives).
-const DROPPED = /^(ALTER .* OWNER TO .*;|GRANT .*;|REVOKE .*;|ALTER DEFAULT PRIVILEGES .*;|SET SESSION AUTHORIZATION .*;|RESET SESSION AUTHORIZATION;|DROP .*;|\\(un)?restrict \S+)\r?$/
+// database under another role (pg_restore --no-owner --no-privileges does the same for archives);
+// role statements (pg_dumpall's, or a tampered file's) are dropped too. The restoring role's lack of
+// power is the real defence (restore-role.ts): a statement split over lines still runs, and fails.
+const DROPPED = /^(ALTER .* OWNER TO .*;|GRANT .*;|REVOKE .*;|ALTER DEFAULT PRIVILEGES .*;|SET SESSION AUTHORIZATION .*;|RESET SESSION AUTHORIZATION;|(CREATE|ALTER) (ROLE|USER|GROUP) .*;|(SET|RESET) ROLE\b.*;|DROP .*;|\\(un)?restrict \S+)\r?$/
 const OTHER_DATABASE = /^(CREATE|ALTER|COMMENT ON|SECURITY LABEL ON) DATABASE /
 
 /**

@@ -11,6 +11,7 @@ import { pgTool } from './pg-binaries'
 import { PlainDumpFilter, RefusedDumpError } from './plain-filter'
 import { startTool, ToolFailedError } from './spawn'
 import { toolConnection } from './tool-connection'
+import { createZstdDecompress } from './zstd'
 
 /** The backup itself would not restore: a finding about the file, unlike a server that cannot be reached. */
 export class RestoreFailedError extends Error {
@@ -31,7 +32,7 @@ export interface RestoreRun {
 
 /** Restores into the (empty) scratch database: archives with pg_restore, plain scripts through psql. */
 export async function restoreInto(run: RestoreRun): Promise<void> {
-  if (run.format === 'custom' || run.format === 'directory') await pgRestore(run)
+  if (run.format === 'custom' || run.format === 'directory' || run.format === 'tar') await pgRestore(run)
   else await psqlRestore(run)
 }
 
@@ -81,7 +82,8 @@ async function psqlRestore(run: RestoreRun): Promise<void> {
   const tool = startTool(pgTool('psql', run.binDir), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', ...conn.args, '-f', '-'], {
     env: conn.env, secret: conn.password, stdin: 'pipe', signal: run.signal, onStderrLine: (line) => run.ctx.log(line),
   })
-  const stages = run.format === 'plain-gzip' ? [meter, createGunzip(), filter] : [meter, filter]
+  const inflate = { 'plain-gzip': [createGunzip()], 'plain-zstd': [createZstdDecompress()] }[run.format as string] ?? []
+  const stages = [meter, ...inflate, filter]
   const [fed, exited] = await Promise.allSettled([pipeline([createReadStream(run.path), ...stages, tool.child.stdin!]), tool.exited])
   if (exited.status === 'rejected') throw exited.reason
   // psql's own error comes first: when it stops, feeding it fails too.
@@ -90,6 +92,7 @@ async function psqlRestore(run: RestoreRun): Promise<void> {
     const err = fed.reason as NodeJS.ErrnoException
     if (err instanceof RefusedDumpError) throw new RestoreFailedError(err.message)
     if (err.code?.startsWith('Z_')) throw new RestoreFailedError(`the gzip stream is damaged or cut off (${err.message})`)
+    if (err.message.startsWith('the zstd stream')) throw new RestoreFailedError(err.message)
     throw err
   }
 }

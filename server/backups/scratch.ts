@@ -3,6 +3,7 @@ import pg from 'pg'
 import type { TargetConfig } from '../config/schema'
 import type { JobContext } from '../jobs/run'
 import { backupConnection } from './connection'
+import { checkRestoreRole, restoreRoleRefusal } from './restore-role'
 import { withDatabase } from './tool-connection'
 
 export interface RestoreServer { config: pg.ClientConfig, kind: 'restore-test' | 'target' }
@@ -12,15 +13,30 @@ export interface RestoreServer { config: pg.ClientConfig, kind: 'restore-test' |
  * the role it connects with may create databases there.
  */
 export async function restoreServer(target: TargetConfig, opts: { restoreTestUrl?: string, databaseUrl?: string }): Promise<RestoreServer> {
-  if (opts.restoreTestUrl) return { config: { connectionString: opts.restoreTestUrl }, kind: 'restore-test' }
-  const config = backupConnection(target, opts.databaseUrl)
-  const { role, allowed } = await withClient(config, async (c) => (await c.query<{ role: string, allowed: boolean }>(
-    'SELECT current_user AS role, rolcreatedb OR rolsuper AS allowed FROM pg_roles WHERE rolname = current_user')).rows[0])
-  if (!allowed) {
-    throw new Error(`"${target.id}" has no restore-test server configured, and its role "${role}" may not create databases on the target's server. `
-      + 'Configure restoreTestUrl: a PostgreSQL server of the same major version or newer where the console may create and drop scratch databases.')
+  const server: RestoreServer = opts.restoreTestUrl
+    ? { config: { connectionString: opts.restoreTestUrl }, kind: 'restore-test' }
+    : { config: backupConnection(target, opts.databaseUrl), kind: 'target' }
+  const where = server.kind === 'target' ? `the server of "${target.id}"` : 'the restore-test server'
+  const { check, mayCreate } = await withClient(server.config, async (c) => ({
+    check: await checkRestoreRole(c),
+    mayCreate: (await c.query<{ ok: boolean }>('SELECT rolcreatedb AS ok FROM pg_roles WHERE rolname = current_user')).rows[0].ok,
+  }))
+  if (check.reasons.length) throw new RestoreRoleRefusedError(restoreRoleRefusal(check, where))
+  if (!mayCreate) {
+    throw new Error(server.kind === 'target'
+      ? `"${target.id}" has no restore-test server configured, and its role "${check.role}" may not create databases on the target's server. `
+        + 'Configure restoreTestUrl: a PostgreSQL server of the same major version or newer where the console may create and drop scratch databases.'
+      : `The restore-test role "${check.role}" may not create databases: ALTER ROLE ${pg.escapeIdentifier(check.role)} CREATEDB;`)
   }
-  return { config, kind: 'target' }
+  return server
+}
+
+/** The role restores would run as could escalate: nothing is restored. */
+export class RestoreRoleRefusedError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'RestoreRoleRefusedError'
+  }
 }
 
 /** Runs `fn` against a fresh `dbsafe_verify_<random>` database and drops it afterwards, whatever happened. */

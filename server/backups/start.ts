@@ -23,7 +23,7 @@ export async function startBackup(consoleDb: pg.Pool, target: TargetConfig, acto
   await probeLock(target)
   const { job } = await createJob(consoleDb, { kind: TAKE_JOB, target: target.id, createdBy: actor, params: label ? { label } : {} })
   void runJob(consoleDb, job.id, (ctx) => takeBackup(target, {
-    format: target.backupFormat, compress: target.backupCompress, databaseUrl: target.backupDatabaseUrl,
+    format: target.backupFormat, compress: target.backupCompress, databaseUrl: target.backupDatabaseUrl, label,
   }, ctx, actor)).then((m) => finished(consoleDb, actor, 'backups.take.finished', target, job.id, m ? 'ok' : 'failed'))
   return job.id
 }

@@ -23,6 +23,8 @@ export interface TakeBackupOptions {
   binDir?: string | null
   /** Dump with this connection (e.g. a dedicated backup role) instead of the app's. */
   databaseUrl?: string
+  /** What the person typed on "Back up now"; kept in the manifest and shown with the backup. */
+  label?: string
   signal?: AbortSignal
 }
 
@@ -84,7 +86,7 @@ export async function takeBackup(target: TargetConfig, opts: TakeBackupOptions, 
       manifestVersion: 1, target: target.id, database: server.database, format, file: name, sizeBytes, sha256,
       serverVersion: server.version, serverVersionNum: server.num, pgDumpVersion: pgDumpVersion.text,
       databaseSizeBytes: server.size, tables, createdAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(),
-      createdBy: who, ...(opts.compress !== undefined ? { compress: opts.compress } : {}),
+      createdBy: who, ...(opts.compress !== undefined ? { compress: opts.compress } : {}), ...(opts.label ? { label: opts.label } : {}),
     }
     await writeManifest(finalPath, manifest)
     ctx.log(`wrote ${name}: ${sizeBytes} bytes, sha256 ${sha256}`)

@@ -6,11 +6,11 @@ import type { JobContext } from '../jobs/run'
 import { checkBackupFile } from './checks'
 import { backupConnection } from './connection'
 import { readManifest } from './manifest'
-import { parseBackupName } from './names'
 import { resolveBackup } from './paths'
 import { restoreInto, RestoreFailedError } from './restore'
 import { fileFingerprint } from './scan'
 import { restoreServer, withClient, withScratchDatabase } from './scratch'
+import { sniffDump } from './sniff'
 import { saveVerification } from './store'
 import { compareTables, tableCounts, type TableComparison } from './table-counts'
 
@@ -36,7 +36,7 @@ export async function verifyBackup(consoleDb: pg.Pool, target: TargetConfig, id:
   const path = await resolveBackup(target, id)
   if (!path) throw new Error(`There is no backup "${id}" in the backups dir of "${target.id}"`)
   const started = Date.now()
-  const format = parseBackupName(id, (await stat(path)).isDirectory())!.format
+  const format = (await sniffDump(path, (await stat(path)).isDirectory()))!
   const file = await fileFingerprint(path)
   const read = await readManifest(path)
   const manifest = read.state === 'ok' ? read.manifest : null

@@ -3,18 +3,20 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { asSuperuser, cluster } from '../support/db'
+import { asSuperuser, cluster, createRestoreRole } from '../support/db'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 import { json } from '../support/http'
 
 describe('backups over HTTP', () => {
   let c: ConsoleFixture
+  let restoreRole: Awaited<ReturnType<typeof createRestoreRole>>
   let admin: string
   let operator: string
   let viewer: string
   let targetUrl: string
   beforeAll(async () => {
-    c = await startConsoleFixture({ targetSettings: { restoreTestUrl: cluster().adminUrl } })
+    restoreRole = await createRestoreRole()
+    c = await startConsoleFixture({ targetSettings: { restoreTestUrl: restoreRole.url } })
     targetUrl = cluster().urlFor(c.targets[0].database)
     await asSuperuser(targetUrl, `INSERT INTO things (name) SELECT 'thing ' || g FROM generate_series(1, 500) g; GRANT CREATE ON SCHEMA public TO ${c.targets[0].appRole}`)
     admin = await c.login('admin', c.adminPassword)
@@ -24,7 +26,10 @@ describe('backups over HTTP', () => {
     operator = await c.login('oscar', 'oscar-password-1')
     viewer = await c.login('vina', 'vina-password-1')
   })
-  afterAll(async () => { await c?.cleanup() })
+  afterAll(async () => {
+    await c?.cleanup()
+    await restoreRole?.drop()
+  })
   const take = (cookie: string, body: unknown) => c.request('/api/targets/main/backups', { method: 'POST', cookie, body })
   async function finished(jobId: number) {
     for (;;) {

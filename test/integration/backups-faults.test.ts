@@ -3,23 +3,28 @@ import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startConsoleProcess } from '../support/console'
-import { asSuperuser, cluster } from '../support/db'
+import { asSuperuser, cluster, createRestoreRole } from '../support/db'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 import { json } from '../support/http'
 
 describe('backup faults a person would otherwise learn about during a restore', () => {
   let c: ConsoleFixture
+  let restoreRole: Awaited<ReturnType<typeof createRestoreRole>>
   let cookie: string
   let backupsDir: string
   beforeAll(async () => {
-    c = await startConsoleFixture({ targetSettings: { restoreTestUrl: cluster().adminUrl } })
+    restoreRole = await createRestoreRole()
+    c = await startConsoleFixture({ targetSettings: { restoreTestUrl: restoreRole.url } })
     backupsDir = join(c.targets[0].dir, 'backups')
     // Enough data that a dump takes a moment, so a crash can land in the middle of one.
     await asSuperuser(cluster().urlFor(c.targets[0].database),
       `INSERT INTO things (name) SELECT md5(g::text) || md5((g * 3)::text) || md5((g * 7)::text) FROM generate_series(1, 600000) g`)
     cookie = await c.login('admin', c.adminPassword)
   })
-  afterAll(async () => { await c?.cleanup() })
+  afterAll(async () => {
+    await c?.cleanup()
+    await restoreRole?.drop()
+  })
   const backups = async (cookieNow = cookie, url = c.url) => json(await fetch(`${url}/api/targets/main/backups`, { headers: { cookie: cookieNow } }))
   async function finished(jobId: number, url = c.url, cookieNow = cookie) {
     for (;;) {

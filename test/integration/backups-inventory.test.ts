@@ -131,8 +131,9 @@ describe('backup inventory', () => {
   it('serves a second listing from the cache while size and mtime are unchanged, and re-reads once they change', async () => {
     const name = 'db_backup_20250301_020000.sql'
     const size = statSync(join(dir, name)).size
-    // Same size, same mtime, but no completion marker any more: only a re-read could tell.
-    write(name, Buffer.alloc(size, 0x20))
+    // Same size, same mtime, still a dump's header, but no completion marker any more: only a re-read could tell.
+    const header = readFileSync(join(dir, name)).subarray(0, 64)
+    write(name, Buffer.concat([header, Buffer.alloc(size - header.length, 0x20)]))
     expect((await listBackups(consoleDb.pool, target)).find((e) => e.id === name)).toMatchObject({ status: 'unverified' })
     utimesSync(join(dir, name), STAMP, new Date(STAMP.getTime() + 1000))
     expect((await listBackups(consoleDb.pool, target)).find((e) => e.id === name)).toMatchObject({ status: 'corrupt' })

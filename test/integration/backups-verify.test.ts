@@ -7,7 +7,7 @@ import { listBackups } from '../../server/backups/inventory'
 import { takeBackup } from '../../server/backups/take'
 import { verifyBackup } from '../../server/backups/verify'
 import { targetConfigSchema, type TargetConfig } from '../../server/config/schema'
-import { asSuperuser, cluster, createConsoleDatabase, createTestDatabase, pgDump } from '../support/db'
+import { asSuperuser, cluster, createConsoleDatabase, createRestoreRole, createTestDatabase, pgDump } from '../support/db'
 import { createTargetFixture } from '../support/fixture'
 
 const quiet = { log: () => {}, progress: () => {} }
@@ -36,11 +36,13 @@ describe('restore-testing a backup', () => {
   let consoleDb: Awaited<ReturnType<typeof createTestDatabase>>
   let target: TargetConfig
   let dir: string
-  const restoreTestUrl = () => cluster().adminUrl
+  let restoreRole: Awaited<ReturnType<typeof createRestoreRole>>
+  const restoreTestUrl = () => restoreRole.url
   const status = async (id: string) => (await listBackups(consoleDb.pool, target)).find((e) => e.id === id)
 
   beforeAll(async () => {
     fx = await createTargetFixture('bk_verify')
+    restoreRole = await createRestoreRole()
     consoleDb = await createConsoleDatabase('bk_verify_console')
     await asSuperuser(cluster().urlFor(fx.database), `
       INSERT INTO things (name) SELECT 'thing ' || g FROM generate_series(1, 3000) g;
@@ -56,6 +58,7 @@ describe('restore-testing a backup', () => {
   afterAll(async () => {
     await fx.drop()
     await consoleDb.drop()
+    await restoreRole.drop()
   })
 
   it('verifies a fresh custom dump against its manifest and drops the scratch database', async () => {

@@ -9,7 +9,7 @@ import { evaluateAutoItems } from '../../server/checklists/evaluate'
 import { targetConfigSchema, type TargetConfig } from '../../server/config/schema'
 import { closePools } from '../../server/database/pools'
 import { TRACKING_TABLE_DDL } from '../../server/migrations/tracking-table'
-import { asSuperuser, cluster, createConsoleDatabase, createTestDatabase } from '../support/db'
+import { asSuperuser, cluster, createConsoleDatabase, createRestoreRole, createTestDatabase } from '../support/db'
 import { createTargetFixture } from '../support/fixture'
 
 // Each automatic item against real state: a real target database, env file, migrations dir,
@@ -17,6 +17,7 @@ import { createTargetFixture } from '../support/fixture'
 describe('automatic checklist items on live state', () => {
   let fx: Awaited<ReturnType<typeof createTargetFixture>>
   let consoleDb: Awaited<ReturnType<typeof createTestDatabase>>
+  let restoreRole: Awaited<ReturnType<typeof createRestoreRole>>
   let target: TargetConfig
   const quiet = { log: () => {}, progress: () => {} }
   const dayAgo = () => new Date(Date.now() - 86_400_000)
@@ -31,6 +32,7 @@ describe('automatic checklist items on live state', () => {
 
   beforeAll(async () => {
     fx = await createTargetFixture('ck_auto')
+    restoreRole = await createRestoreRole()
     consoleDb = await createConsoleDatabase('ck_auto_console')
     await targetSql(`GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO ${fx.appRole}`)
     target = targetConfigSchema.parse({ id: 'main', label: 'Main', envFile: fx.envFile, migrationsDir: join(fx.dir, 'migrations'), backupsDir: join(fx.dir, 'backups') })
@@ -39,6 +41,7 @@ describe('automatic checklist items on live state', () => {
     await closePools()
     await fx?.drop()
     await consoleDb?.drop()
+    await restoreRole?.drop()
   })
 
   it('skip-migrations: "true" passes; "TRUE" fails and says the app will run migrations', async () => {
@@ -123,7 +126,7 @@ describe('automatic checklist items on live state', () => {
     expect(await check('fresh-verified-backup')).toMatchObject({ pass: false, evidence: { value: 'no verified backup (no backups)' } })
     const manifest = await takeBackup(target, {}, quiet, 'test')
     expect(await check('fresh-verified-backup')).toMatchObject({ pass: false, evidence: { value: 'no verified backup (1 unverified)' } })
-    const verification = await verifyBackup(consoleDb.pool, target, manifest.file, { restoreTestUrl: cluster().adminUrl, who: 'test' }, quiet)
+    const verification = await verifyBackup(consoleDb.pool, target, manifest.file, { restoreTestUrl: restoreRole.url, who: 'test' }, quiet)
     expect(verification.ok).toBe(true)
     const fresh = await check('fresh-verified-backup', { params: { maxAgeHours: 24 } })
     expect(fresh).toMatchObject({ pass: true, evidence: { value: `${manifest.file}: verified, 0 min old` } })

@@ -53,3 +53,15 @@ export function pgDump(database: string, args: string[] = []): Buffer {
   if (res.status !== 0) throw new Error(res.stderr.toString())
   return res.stdout
 }
+
+/**
+ * A login role that may create databases and nothing more: what restores must run as
+ * (server/backups/restore-role.ts). One per test file; its URL points at the cluster's postgres database.
+ */
+export async function createRestoreRole(): Promise<{ role: string, url: string, drop: () => Promise<void> }> {
+  const c = cluster()
+  const role = `restore_${randomBytes(4).toString('hex')}`
+  const password = randomBytes(12).toString('hex')
+  await asSuperuser(c.adminUrl, `CREATE ROLE ${role} LOGIN CREATEDB PASSWORD '${password}'`)
+  return { role, url: c.urlFor('postgres', role, password), drop: () => asSuperuser(c.adminUrl, `DROP ROLE IF EXISTS ${role}`) }
+}

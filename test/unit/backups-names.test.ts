@@ -1,42 +1,39 @@
 import { describe, expect, it } from 'vitest'
-import { consoleBackupName, isBackupId, parseBackupName } from '../../server/backups/names'
+import { consoleBackupName, consoleFormat, isBackupId, parseBackupName } from '../../server/backups/names'
 
 describe('backup names', () => {
   it.each([
-    ['db_backup_20250301_020000.sql', false, { format: 'plain', origin: 'seed', partial: false, createdAt: '2025-03-01T02:00:00.000Z' }],
-    ['db_backup_20250301_020000.sql.gz', false, { format: 'plain-gzip', origin: 'seed', partial: false, createdAt: '2025-03-01T02:00:00.000Z' }],
-    ['dbsafe_production_20250301T143015Z.dump', false, { format: 'custom', origin: 'console', target: 'production', createdAt: '2025-03-01T14:30:15.000Z' }],
-    ['dbsafe_staging-eu_20250301T143015Z.sql', false, { format: 'plain', origin: 'console', target: 'staging-eu' }],
-    ['dbsafe_main_20250301T143015Z.sql.gz', false, { format: 'plain-gzip', origin: 'console' }],
-    ['dbsafe_main_20250301T143015Z', true, { format: 'directory', origin: 'console', createdAt: '2025-03-01T14:30:15.000Z' }],
-    ['dbsafe_main_20250301T143015Z.dump.partial', false, { format: 'custom', partial: true, createdAt: '2025-03-01T14:30:15.000Z' }],
-    ['dbsafe_main_20250301T143015Z.partial', true, { format: 'directory', partial: true }],
-    ['nightly.dump', false, { format: 'custom', origin: 'other', createdAt: null }],
-    ['pg_dump_dir', true, { format: 'directory', origin: 'other', createdAt: null }],
-    // `pg_dump -Fd -f nightly.dump` makes a directory: what is inside (toc.dat) decides, not the name.
-    ['nightly.dump', true, { format: 'directory', origin: 'other' }],
-  ])('recognises %s (directory: %s)', (name, isDirectory, expected) => {
-    const parsed = parseBackupName(name, isDirectory)
+    ['db_backup_20250301_020000.sql', { origin: 'seed', partial: false, createdAt: '2025-03-01T02:00:00.000Z' }],
+    ['db_backup_20250301_020000.sql.gz', { origin: 'seed', createdAt: '2025-03-01T02:00:00.000Z' }],
+    ['db_backup_pre_deployment_20261130_101500.sql.gz', { origin: 'seed', label: 'pre_deployment', createdAt: '2026-11-30T10:15:00.000Z' }],
+    ['backup_20261130_101500.sql', { origin: 'other', createdAt: '2026-11-30T10:15:00.000Z' }],
+    ['prod-2026-11-30_02-00-00.dump', { origin: 'other', createdAt: '2026-11-30T02:00:00.000Z' }],
+    ['nightly_20261130T020000Z.sql.zst', { origin: 'other', createdAt: '2026-11-30T02:00:00.000Z' }],
+    ['dbsafe_production_20250301T143015Z.dump', { origin: 'console', target: 'production', createdAt: '2025-03-01T14:30:15.000Z' }],
+    ['dbsafe_staging-eu_20250301T143015Z.sql', { origin: 'console', target: 'staging-eu' }],
+    ['dbsafe_main_20250301T143015Z.dump.partial', { partial: true, origin: 'console', createdAt: '2025-03-01T14:30:15.000Z' }],
+    ['nightly.dump', { origin: 'other', createdAt: null }],
+    ['x7f3a9.backup', { origin: 'other', createdAt: null }],
+  ])('reads time, label and origin from %s', (name, expected) => {
+    const parsed = parseBackupName(name)
     expect(parsed).not.toBeNull()
     expect({ ...parsed, createdAt: parsed!.createdAt?.toISOString() ?? null }).toMatchObject(expected)
   })
 
+  it('has no label for names without one', () => {
+    expect(parseBackupName('db_backup_20250301_020000.sql')).not.toHaveProperty('label')
+  })
+
   it.each([
-    ['notes.txt', false],
-    ['random.sql', false],
-    ['db_backup_2025_0301.sql', false],
-    ['db_backup_20250301_020000.sql.bak', false],
-    ['dbsafe_main_20250301T143015Z.dump.manifest.json', false],
-    ['.dbsafe_main_20250301T143015Z.dump.manifest.json.tmp', false],
-    ['something.partial', false],
-    ['nightly.dump.partial', false],
-    ['has space.dump', false],
-  ])('ignores %s (directory: %s)', (name, isDirectory) => {
-    expect(parseBackupName(name, isDirectory)).toBeNull()
+    ['dbsafe_main_20250301T143015Z.dump.manifest.json'],
+    ['.dbsafe_main_20250301T143015Z.dump.manifest.json.tmp'],
+    ['has space.dump'],
+  ])('never takes %s for a backup', (name) => {
+    expect(parseBackupName(name)).toBeNull()
   })
 
   it('reads a stamp that is no real date as no date, so the file mtime is used instead', () => {
-    expect(parseBackupName('db_backup_20251399_250000.sql', false)).toMatchObject({ format: 'plain', createdAt: null })
+    expect(parseBackupName('db_backup_20251399_250000.sql')).toMatchObject({ createdAt: null })
   })
 
   it('names console backups with a UTC stamp that parses back to the same second', () => {
@@ -45,8 +42,10 @@ describe('backup names', () => {
     expect(consoleBackupName('main', at, 'plain-gzip')).toBe('dbsafe_main_20250301T143015Z.sql.gz')
     expect(consoleBackupName('main', at, 'directory')).toBe('dbsafe_main_20250301T143015Z')
     for (const format of ['custom', 'plain', 'plain-gzip', 'directory'] as const) {
-      const parsed = parseBackupName(consoleBackupName('main', at, format), format === 'directory')
-      expect(parsed).toMatchObject({ format, origin: 'console', target: 'main', createdAt: new Date('2025-03-01T14:30:15Z') })
+      const name = consoleBackupName('main', at, format)
+      expect(parseBackupName(name)).toMatchObject({ origin: 'console', target: 'main', createdAt: new Date('2025-03-01T14:30:15Z') })
+      expect(consoleFormat(name)).toBe(format)
+      expect(consoleFormat(`${name}.partial`)).toBe(format)
     }
   })
 

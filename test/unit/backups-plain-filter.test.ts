@@ -44,6 +44,11 @@ describe('plain dump filter for restore tests', () => {
     expect(out.split('\n')).toHaveLength(DUMP.split('\n').length + 1)
   })
 
+  it('blanks role statements a dumpall or a tampered file carries', async () => {
+    const { out } = await filter('CREATE ROLE x SUPERUSER;\nALTER ROLE crearis_app SUPERUSER;\nALTER USER u CREATEROLE;\nSET ROLE postgres;\nRESET ROLE;\nCREATE TABLE t (id int);\n')
+    expect(out).toBe('\\restrict KEY\n\n\n\n\n\nCREATE TABLE t (id int);\n')
+  })
+
   it('passes COPY data through untouched, even rows that look like statements, and counts tables', async () => {
     const { out, tables } = await filter(DUMP, 3)
     expect(out).toContain('1\tALTER TABLE x OWNER TO y;\n2\tGRANT ALL ON x TO y;\n\\.\n')

@@ -5,6 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { targetConfigSchema, type TargetConfig } from '../../server/config/schema'
 import { resolveBackup } from '../../server/backups/paths'
 
+// What pg_dump's output starts with: the bytes, not the name, make a backup.
+const PLAIN = '--\n-- PostgreSQL database dump\n--\n\nSET x = 1;\n'
+const CUSTOM = Buffer.concat([Buffer.from('PGDMP'), Buffer.alloc(64)])
+
 describe('resolveBackup', () => {
   let root: string
   let target: TargetConfig
@@ -12,14 +16,15 @@ describe('resolveBackup', () => {
     root = mkdtempSync(join(tmpdir(), 'dbsafe-resolve-'))
     const dir = join(root, 'backups')
     mkdirSync(dir)
-    writeFileSync(join(root, 'secret.dump'), 'outside')
-    writeFileSync(join(dir, 'db_backup_20250301_020000.sql'), 'x')
-    writeFileSync(join(dir, 'dbsafe_main_20250301T143015Z.dump'), 'x')
+    writeFileSync(join(root, 'secret.dump'), CUSTOM)
+    writeFileSync(join(dir, 'db_backup_20250301_020000.sql'), PLAIN)
+    writeFileSync(join(dir, 'dbsafe_main_20250301T143015Z.dump'), CUSTOM)
     writeFileSync(join(dir, 'dbsafe_main_20250301T143015Z.dump.manifest.json'), '{}')
     writeFileSync(join(dir, 'dbsafe_main_20250302T143015Z.dump.partial'), 'x')
     writeFileSync(join(dir, 'notes.txt'), 'x')
+    writeFileSync(join(dir, 'db_backup_20250304_020000.sql'), '-- a migration, not a dump\nCREATE TABLE t (id int);\n')
     mkdirSync(join(dir, 'dbsafe_main_20250303T143015Z'))
-    writeFileSync(join(dir, 'dbsafe_main_20250303T143015Z', 'toc.dat'), 'x')
+    writeFileSync(join(dir, 'dbsafe_main_20250303T143015Z', 'toc.dat'), CUSTOM)
     mkdirSync(join(dir, 'empty.dump'))
     symlinkSync(join(root, 'secret.dump'), join(dir, 'escape.dump'))
     symlinkSync(join(dir, 'dbsafe_main_20250301T143015Z.dump'), join(dir, 'latest.dump'))
@@ -42,7 +47,8 @@ describe('resolveBackup', () => {
     ['escape.dump', 'symlink pointing outside the backups dir'],
     ['latest.dump', 'symlink, even to a backup inside the dir'],
     ['dbsafe_main_20250301T143015Z.dump.manifest.json', 'a manifest is not a backup'],
-    ['notes.txt', 'not a backup by name'],
+    ['notes.txt', 'not a dump by its bytes'],
+    ['db_backup_20250304_020000.sql', 'a backup-like name holding something other than a dump'],
     ['empty.dump', 'a directory without toc.dat'],
     ['dbsafe_main_20250302T143015Z.dump.partial', 'a partial file unless asked for'],
     ['missing.dump', 'does not exist'],
