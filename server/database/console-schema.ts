@@ -151,4 +151,22 @@ export const consoleMigrations: { name: string, sql: string }[] = [
       );
     `,
   },
+  {
+    name: '007_migration_rehearsals',
+    sql: `
+      -- Each finished rehearsal of a target's pending migrations on a restored copy; result holds every step.
+      CREATE TABLE migration_rehearsals (
+        id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        target text NOT NULL,
+        ok boolean NOT NULL,
+        backup_id text NOT NULL,
+        backup_sha256 text NOT NULL,
+        started_at timestamptz NOT NULL,
+        finished_at timestamptz NOT NULL,
+        result jsonb NOT NULL,
+        created_by text
+      );
+      CREATE INDEX migration_rehearsals_target ON migration_rehearsals (target, finished_at DESC);
+    `,
+  },
 ]

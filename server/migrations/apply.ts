@@ -7,58 +7,81 @@ import { findTrackingTable, TRACKING_TABLE_DDL } from './tracking-table'
 export interface ToApply { name: string, checksum: string, statements: MigrationStatement[] }
 export interface ApplyOptions { table: string, actor: string, lockTimeout: string, statementTimeout: string }
 
+/** A migration that failed and was rolled back: the statement it stopped at (null before the first) and PostgreSQL's error. */
+export class MigrationFailedError extends Error {
+  constructor(readonly migration: string, readonly statement: MigrationStatement | null, readonly pgError: Error) {
+    super(`${migration}${statement ? ` at line ${statement.line}` : ''}: ${pgError.message}`, { cause: pgError })
+    this.name = 'MigrationFailedError'
+  }
+}
+
 /**
  * Applies migrations in order on a client that already holds the target's migration lock. Each runs in
  * its own transaction together with its tracking row, so a failure leaves nothing of that migration
  * behind; a lone non-transactional statement (CREATE INDEX CONCURRENTLY) runs outside one.
  * Stops at the first failure, records it on the tracking row, and throws with the statement's line.
  */
-export async function applyMigrations(client: pg.PoolClient, migrations: ToApply[], opts: ApplyOptions, ctx: JobContext): Promise<{ applied: string[] }> {
-  const table = escapeIdentifier(opts.table)
+export async function applyMigrations(client: pg.ClientBase, migrations: ToApply[], opts: ApplyOptions, ctx: JobContext): Promise<{ applied: string[] }> {
   await ensureTrackingTable(client, opts.table)
   const applied: string[] = []
   ctx.progress({ done: 0, total: migrations.length })
   for (const m of migrations) {
-    const started = Date.now()
-    const alone = m.statements.length === 1 && m.statements[0].nonTransactional
-    ctx.log(`${m.name}: ${m.statements.length} statement(s)${alone ? ', outside a transaction' : ''}`)
-    let current: MigrationStatement | undefined
-    try {
-      await client.query(alone ? 'SELECT 1' : 'BEGIN')
-      // set_config(…, is_local): inside the transaction it ends with it; alone it is reset below.
-      await client.query('SELECT set_config($1, $2, $3), set_config($4, $5, $3)', ['lock_timeout', opts.lockTimeout, !alone, 'statement_timeout', opts.statementTimeout])
-      for (const st of m.statements) {
-        current = st
-        ctx.log(`  line ${st.line}: ${oneLine(st.sql)}`)
-        await client.query(st.sql)
-      }
-      current = undefined
-      await client.query(
-        `INSERT INTO ${table} (name, checksum, applied_at, applied_by, duration_ms, last_error, last_failed_at)
-         VALUES ($1, $2, now(), $3, $4, NULL, NULL)
-         ON CONFLICT (name) DO UPDATE SET checksum = $2, applied_at = now(), applied_by = $3, duration_ms = $4, last_error = NULL, last_failed_at = NULL`,
-        [m.name, m.checksum, opts.actor, Date.now() - started])
-      await client.query(alone ? 'RESET lock_timeout; RESET statement_timeout' : 'COMMIT')
-    } catch (err) {
-      await client.query(alone ? 'RESET lock_timeout; RESET statement_timeout' : 'ROLLBACK').catch(() => {})
-      const where = current ? ` at line ${current.line}` : ''
-      const message = `${m.name}${where}: ${(err as Error).message}`
-      await client.query(
-        `INSERT INTO ${table} (name, checksum, last_error, last_failed_at) VALUES ($1, $2, $3, now())
-         ON CONFLICT (name) DO UPDATE SET last_error = $3, last_failed_at = now() WHERE ${table}.applied_at IS NULL`,
-        [m.name, m.checksum, message]).catch(() => {})
-      ctx.log(`  failed: ${(err as Error).message}; rolled back, stopping here`)
-      throw new Error(message, { cause: err })
-    }
+    await applyMigration(client, m, opts, ctx)
     applied.push(m.name)
-    ctx.log(`  applied in ${Date.now() - started} ms`)
     ctx.progress({ done: applied.length, message: `applied ${m.name}` })
   }
   return { applied }
 }
 
+/** Runs alone when its only statement cannot run in a transaction block. */
+export const runsAlone = (m: Pick<ToApply, 'statements'>): boolean => m.statements.length === 1 && m.statements[0].nonTransactional
+
+/**
+ * Applies one migration with its tracking row and returns how long its statements took (ms). `beforeCommit`
+ * runs inside the migration's transaction after its statements, while it still holds their locks; never
+ * for a migration that runs alone. Throws MigrationFailedError after rolling back and recording the failure.
+ */
+export async function applyMigration(client: pg.ClientBase, m: ToApply, opts: ApplyOptions, ctx: JobContext,
+  beforeCommit?: (client: pg.ClientBase) => Promise<void>): Promise<number> {
+  const table = escapeIdentifier(opts.table)
+  const started = Date.now()
+  const alone = runsAlone(m)
+  ctx.log(`${m.name}: ${m.statements.length} statement(s)${alone ? ', outside a transaction' : ''}`)
+  let current: MigrationStatement | null = null
+  try {
+    await client.query(alone ? 'SELECT 1' : 'BEGIN')
+    // set_config(…, is_local): inside the transaction it ends with it; alone it is reset below.
+    await client.query('SELECT set_config($1, $2, $3), set_config($4, $5, $3)', ['lock_timeout', opts.lockTimeout, !alone, 'statement_timeout', opts.statementTimeout])
+    for (const st of m.statements) {
+      current = st
+      ctx.log(`  line ${st.line}: ${oneLine(st.sql)}`)
+      await client.query(st.sql)
+    }
+    current = null
+    const durationMs = Date.now() - started
+    if (beforeCommit && !alone) await beforeCommit(client)
+    await client.query(
+      `INSERT INTO ${table} (name, checksum, applied_at, applied_by, duration_ms, last_error, last_failed_at)
+       VALUES ($1, $2, now(), $3, $4, NULL, NULL)
+       ON CONFLICT (name) DO UPDATE SET checksum = $2, applied_at = now(), applied_by = $3, duration_ms = $4, last_error = NULL, last_failed_at = NULL`,
+      [m.name, m.checksum, opts.actor, durationMs])
+    await client.query(alone ? 'RESET lock_timeout; RESET statement_timeout' : 'COMMIT')
+    ctx.log(`  applied in ${durationMs} ms`)
+    return durationMs
+  } catch (err) {
+    await client.query(alone ? 'RESET lock_timeout; RESET statement_timeout' : 'ROLLBACK').catch(() => {})
+    const failure = new MigrationFailedError(m.name, current, err as Error)
+    await client.query(
+      `INSERT INTO ${table} (name, checksum, last_error, last_failed_at) VALUES ($1, $2, $3, now())
+       ON CONFLICT (name) DO UPDATE SET last_error = $3, last_failed_at = now() WHERE ${table}.applied_at IS NULL`,
+      [m.name, m.checksum, failure.message]).catch(() => {})
+    ctx.log(`  failed: ${(err as Error).message}; rolled back, stopping here`)
+    throw failure
+  }
+}
+
 // CREATE TABLE IF NOT EXISTS still needs CREATE on the schema, which a migration role may rightly lack.
-async function ensureTrackingTable(client: pg.PoolClient, name: string) {
+export async function ensureTrackingTable(client: pg.ClientBase, name: string) {
   const found = await findTrackingTable(client, name)
   try {
     if (!found) await client.query(TRACKING_TABLE_DDL(name))

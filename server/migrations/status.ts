@@ -17,7 +17,7 @@ interface TrackedRow {
  * Compares the files with the tracking table. A missing table means nothing was applied yet;
  * rows are in run order, with applied names whose file is gone (`missing`) placed by their prefix.
  */
-export async function migrationStatus(pool: pg.Pool, table: string, files: Pick<MigrationFile, 'name' | 'checksum'>[]): Promise<MigrationStatus> {
+export async function migrationStatus(pool: pg.Pool | pg.ClientBase, table: string, files: Pick<MigrationFile, 'name' | 'checksum'>[]): Promise<MigrationStatus> {
   const tracking = await findTrackingTable(pool, table)
   if (!tracking) {
     return { tableExists: false, migrations: files.map((f) => pendingRow(f.name, f.checksum)) }

@@ -26,7 +26,7 @@ export interface TrackingTable {
 }
 
 /** Finds the table the way an unqualified name resolves for this connection: through its search_path. */
-export async function findTrackingTable(pool: pg.Pool | pg.PoolClient, table: string): Promise<TrackingTable | null> {
+export async function findTrackingTable(pool: pg.Pool | pg.ClientBase, table: string): Promise<TrackingTable | null> {
   const { rows } = await pool.query<{ nspname: string, relname: string, optional: number }>(
     `SELECT n.nspname, c.relname,
             (SELECT count(*)::int FROM pg_attribute a

@@ -1,0 +1,42 @@
+import type pg from 'pg'
+import type { RehearsalBackup } from '../../contract/rehearsal'
+import { sha256Directory, sha256File } from '../backups/hash'
+import { listBackups } from '../backups/inventory'
+import { fileFingerprint } from '../backups/scan'
+import type { TargetConfig } from '../config/schema'
+
+/** The rehearsal cannot start: no backup to rehearse on, or nothing to rehearse. Nothing was restored. */
+export class RehearsalRefusedError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'RehearsalRefusedError'
+  }
+}
+
+export interface ChosenBackup { path: string, backup: RehearsalBackup }
+
+/**
+ * The backup to rehearse on: `id` when given, else the newest that passed its restore test, else the
+ * newest that reads back whole. Its sha256 is what the rehearsal restores: the manifest's, proven by the
+ * inventory's check, or computed here for files without one.
+ */
+export async function chooseBackup(consoleDb: pg.Pool, target: TargetConfig, id?: string): Promise<ChosenBackup> {
+  const all = await listBackups(consoleDb, target)
+  const usable = all.filter((b) => b.status === 'verified' || b.status === 'unverified')
+  const entry = id !== undefined ? usable.find((b) => b.id === id) : usable.find((b) => b.status === 'verified') ?? usable[0]
+  if (!entry) {
+    const seen = all.length ? `${all.length} backup(s), none usable: ${all.slice(0, 3).map((b) => `${b.id} is ${b.status}`).join(', ')}` : 'no backups'
+    throw new RehearsalRefusedError(id !== undefined
+      ? `Backup "${id}" of "${target.id}" is not a usable backup (verified or unverified)`
+      : `Nothing to rehearse on: the backups dir of "${target.id}" holds ${seen}. Take a backup first.`)
+  }
+  const { mtimeMs } = await fileFingerprint(entry.file)
+  const sha256 = entry.sha256 ?? (entry.format === 'directory' ? (await sha256Directory(entry.file)).sha256 : await sha256File(entry.file))
+  return {
+    path: entry.file,
+    backup: {
+      id: entry.id, createdAt: entry.createdAt, status: entry.status as RehearsalBackup['status'], format: entry.format,
+      sizeBytes: entry.sizeBytes, mtimeMs, sha256, ...(entry.label ? { label: entry.label } : {}),
+    },
+  }
+}
