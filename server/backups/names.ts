@@ -47,6 +47,16 @@ export function parseBackupName(name: string): ParsedName | null {
   return { partial, createdAt: null, origin: base.startsWith('db_backup_') ? 'seed' : 'other' }
 }
 
+// Extensions only dumps carry: a file named so whose bytes are no dump is listed, as corrupt, rather
+// than hidden (an empty or garbage nightly file is the finding). `.sql` and `.tar` name other things too.
+const CLAIMED: [RegExp, BackupFormat][] = [[/\.(dump|backup)$/, 'custom'], [/\.sql\.gz$/, 'plain-gzip'], [/\.sql\.zst$/, 'plain-zstd']]
+
+/** The format a name claims when its bytes are no dump: console names and dump-only extensions. */
+export function claimedFormat(name: string): BackupFormat | null {
+  const base = name.endsWith(PARTIAL) ? name.slice(0, -PARTIAL.length) : name
+  return consoleFormat(base) ?? CLAIMED.find(([re]) => re.test(base))?.[1] ?? null
+}
+
 /** The format a console backup's name promises; the fallback for its `.partial` while pg_dump writes it. */
 export function consoleFormat(name: string): BackupFormat | null {
   const own = CONSOLE.exec(name.endsWith(PARTIAL) ? name.slice(0, -PARTIAL.length) : name)

@@ -2,7 +2,7 @@ import type { Dirent } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { BackupFormat } from '../../contract/backups'
-import { consoleFormat, parseBackupName, type ParsedName } from './names'
+import { claimedFormat, parseBackupName, type ParsedName } from './names'
 import { sniffDump } from './sniff'
 import type { Fingerprint } from './store'
 
@@ -17,7 +17,7 @@ export async function scanBackupsDir(dir: string): Promise<FoundBackup[]> {
 
 /**
  * One entry of the backups dir as a backup, or null: a regular file or a directory (never a symlink)
- * whose bytes are a PostgreSQL dump. A console `.partial` counts while pg_dump has not written its header yet.
+ * whose bytes are a PostgreSQL dump, or a file whose name only a dump would carry (listed, then found corrupt).
  */
 export async function identifyBackup(dir: string, e: Pick<Dirent, 'name' | 'isFile' | 'isDirectory'>): Promise<FoundBackup | null> {
   if (!e.isFile() && !e.isDirectory()) return null
@@ -25,7 +25,7 @@ export async function identifyBackup(dir: string, e: Pick<Dirent, 'name' | 'isFi
   if (!parsed) return null
   const path = join(dir, e.name)
   const fingerprint = await fileFingerprint(path)
-  const format = await sniffCached(fingerprint, e.isDirectory()) ?? (parsed.partial ? consoleFormat(e.name) : null)
+  const format = await sniffCached(fingerprint, e.isDirectory()) ?? (e.isFile() ? claimedFormat(e.name) : null)
   if (!format) return null
   return { id: e.name, parsed, format, ...fingerprint }
 }

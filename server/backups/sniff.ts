@@ -5,10 +5,6 @@ import { gunzipSync, constants as zlib } from 'node:zlib'
 import { Decompress } from 'fzstd'
 import type { BackupFormat } from '../../contract/backups'
 
-// A compressed stream cut off inside its first block yields no bytes at all: then, and only then, a
-// `.sql.gz`/`.sql.zst` name keeps it listed, so its check reports it corrupt instead of hiding it.
-const NAMED_SQL = /\.sql\.(gz|zst)$/
-
 // Enough for a tar header and a gzip stream's first block; a zstd frame's first block may need up to 128 KiB.
 const HEAD_BYTES = 16 * 1024
 const ZSTD_HEAD_BYTES = 160 * 1024
@@ -20,8 +16,7 @@ const ZSTD_HEAD_BYTES = 160 * 1024
  * empty file. Opened without following symlinks, so a link swapped in after the listing is not read.
  */
 export async function sniffDump(path: string, isDirectory: boolean): Promise<BackupFormat | null> {
-  const compressed = (format: BackupFormat, start: Buffer): BackupFormat | null =>
-    isPlainDumpStart(start) || (start.length === 0 && NAMED_SQL.test(path)) ? format : null
+  const compressed = (format: BackupFormat, start: Buffer): BackupFormat | null => isPlainDumpStart(start) ? format : null
   if (isDirectory) return (await readHead(join(path, 'toc.dat'), 5))?.toString('latin1') === 'PGDMP' ? 'directory' : null
   const head = await readHead(path, HEAD_BYTES)
   if (!head || head.length < 5) return null

@@ -48,7 +48,7 @@ describe('backups recognised by their bytes, whatever their names', () => {
     write('README.md', '# Backups\nNightly at 02:00.\n')
     write('001_create_users.sql', 'CREATE TABLE users (id bigint PRIMARY KEY);\n')
     write('db_backup_20261124_020000.sql', '')
-    write('logs_20261130_020000.sql.gz', gzipSync('2026-11-30 02:00:00 backup ok\n'))
+    write('logs_20261130_020000.log.gz', gzipSync('2026-11-30 02:00:00 backup ok\n'))
     mkdirSync(join(dir, 'old'))
   })
   afterAll(async () => {
