@@ -1,3 +1,4 @@
+import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
@@ -14,6 +15,8 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      // Components and composables, beside their sources in app/, in a simulated browser.
+      { plugins: [vue()], test: { name: 'components', include: ['app/**/*.test.ts'], environment: 'happy-dom' } },
     ],
   },
 })

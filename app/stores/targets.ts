@@ -1,26 +1,17 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { ref } from 'vue'
-import type { TargetSummary } from '../../contract/api'
+import { computed, ref } from 'vue'
 import { listTargets } from '../api/targets'
+import { useLoad } from '../composables/useLoad'
 
 export const useTargetsStore = defineStore('targets', () => {
-  const targets = ref<TargetSummary[]>([])
-  const loading = ref(false)
-  const error = ref<string | null>(null)
+  const { data, loading, error, load: fetchTargets } = useLoad(listTargets, { keep: true })
+  const targets = computed(() => data.value ?? [])
   /** The target last looked at, so global pages (audit, users) keep the switcher where it was. */
   const currentId = ref<string | null>(localStorage.getItem('dbsafe.target'))
 
   async function load() {
-    loading.value = true
-    error.value = null
-    try {
-      targets.value = await listTargets()
-      if (!targets.value.some((t) => t.id === currentId.value)) currentId.value = targets.value[0]?.id ?? null
-    } catch (err) {
-      error.value = (err as Error).message
-    } finally {
-      loading.value = false
-    }
+    if (!await fetchTargets()) return
+    if (!targets.value.some((t) => t.id === currentId.value)) currentId.value = targets.value[0]?.id ?? null
   }
   function select(id: string) {
     currentId.value = id

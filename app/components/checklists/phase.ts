@@ -1,0 +1,1 @@
+export const PHASE_TITLE = { pre: 'Pre-deploy', post: 'Post-deploy' } as const

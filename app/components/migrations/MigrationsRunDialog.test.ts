@@ -1,0 +1,89 @@
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { MigrationRow } from '../../../contract/migrations'
+import { ApiRequestError } from '../../api/client'
+import { runMigrations } from '../../api/migrations'
+import MigrationsRunDialog from './MigrationsRunDialog.vue'
+
+vi.mock('../../api/migrations', () => ({ runMigrations: vi.fn() }))
+enableAutoUnmount(afterEach)
+
+const row = (name: string, findings: MigrationRow['findings'] = []): MigrationRow =>
+  ({ name, status: 'pending', checksum: 'abc', appliedAt: null, appliedBy: null, durationMs: null, findings })
+const pending = [
+  row('0004_add_index.sql'),
+  row('0005_drop_legacy.sql', [{ rule: 'drop-table', severity: 'destructive', message: 'DROP TABLE deletes legacy_orders', line: 2, statement: 'DROP TABLE legacy_orders' }]),
+]
+
+async function openDialog() {
+  const wrapper = mount(MigrationsRunDialog, { props: { open: false, target: 'production', pending }, attachTo: document.body })
+  await wrapper.setProps({ open: true })
+  return wrapper
+}
+async function confirm(wrapper: Awaited<ReturnType<typeof openDialog>>) {
+  await wrapper.get('[data-testid="confirm-input"]').setValue('production')
+  await wrapper.findAll('button').find((b) => b.text() === 'Run migrations')!.trigger('click')
+  await flushPromises()
+}
+
+describe('MigrationsRunDialog', () => {
+  beforeEach(() => vi.resetAllMocks())
+
+  it('runs every pending migration by default and lists the destructive statements to accept', async () => {
+    vi.mocked(runMigrations).mockResolvedValue({ jobId: 9 })
+    const wrapper = await openDialog()
+    expect((wrapper.get('[data-testid="up-to"]').element as HTMLSelectElement).value).toBe('0005_drop_legacy.sql')
+    expect(wrapper.get('fieldset').text()).toContain('0005_drop_legacy.sql:drop-table')
+    expect(wrapper.get('fieldset').text()).toContain('line 2: DROP TABLE deletes legacy_orders')
+
+    await wrapper.get('fieldset input[type="checkbox"]').setValue(true)
+    await confirm(wrapper)
+    expect(runMigrations).toHaveBeenCalledWith('production', expect.objectContaining({
+      confirm: 'production', upTo: '0005_drop_legacy.sql', acknowledge: ['0005_drop_legacy.sql:drop-table'],
+    }))
+    expect(wrapper.emitted('started')).toEqual([[9]])
+  })
+
+  it('asks nothing about destructive statements it will not run', async () => {
+    const wrapper = await openDialog()
+    await wrapper.get('[data-testid="up-to"]').setValue('0004_add_index.sql')
+    expect(wrapper.find('fieldset').exists()).toBe(false)
+  })
+
+  it('sends the override reason only when one is written', async () => {
+    vi.mocked(runMigrations).mockResolvedValue({ jobId: 9 })
+    const wrapper = await openDialog()
+    await wrapper.get('textarea').setValue('  backup taken by the DBA at 09:00  ')
+    await confirm(wrapper)
+    expect(vi.mocked(runMigrations).mock.calls[0][1].override).toEqual({ reason: 'backup taken by the DBA at 09:00' })
+  })
+
+  it('shows the refusal, and a retry is the same run to the server', async () => {
+    vi.mocked(runMigrations)
+      .mockRejectedValueOnce(new ApiRequestError(412, 'No verified backup younger than 24 h'))
+      .mockResolvedValueOnce({ jobId: 10 })
+    const wrapper = await openDialog()
+    await confirm(wrapper)
+    expect(wrapper.get('[role="alert"]').text()).toBe('No verified backup younger than 24 h')
+    expect(wrapper.emitted('started')).toBeUndefined()
+    await confirm(wrapper)
+    const [first, retry] = vi.mocked(runMigrations).mock.calls.map(([, body]) => body.idempotencyKey)
+    expect(retry).toBe(first)
+    expect(wrapper.find('[role="alert"]').exists()).toBe(false)
+    expect(wrapper.emitted('started')).toEqual([[10]])
+  })
+
+  it('opened again, it starts a new run with a clean form', async () => {
+    vi.mocked(runMigrations).mockRejectedValue(new Error('refused'))
+    const wrapper = await openDialog()
+    await wrapper.get('textarea').setValue('urgent fix')
+    await confirm(wrapper)
+    await wrapper.setProps({ open: false })
+    await wrapper.setProps({ open: true })
+    expect(wrapper.find('[role="alert"]').exists()).toBe(false)
+    expect((wrapper.get('textarea').element as HTMLTextAreaElement).value).toBe('')
+    await confirm(wrapper)
+    const [first, second] = vi.mocked(runMigrations).mock.calls.map(([, body]) => body.idempotencyKey)
+    expect(second).not.toBe(first)
+  })
+})

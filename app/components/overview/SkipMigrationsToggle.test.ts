@@ -1,0 +1,76 @@
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { SkipMigrationsState } from '../../../contract/api'
+import { ApiRequestError } from '../../api/client'
+import { setSkipMigrations } from '../../api/targets'
+import SkipMigrationsToggle from './SkipMigrationsToggle.vue'
+
+vi.mock('../../api/targets', () => ({ setSkipMigrations: vi.fn() }))
+
+const off: SkipMigrationsState = { envFile: '/srv/app/.env', exists: true, value: 'false', occurrences: [{ line: 3, value: 'false' }], effective: false, warnings: [] }
+const mountToggle = (state: SkipMigrationsState = off) => mount(SkipMigrationsToggle, { props: { target: 'staging', state }, attachTo: document.body })
+const button = (wrapper: ReturnType<typeof mountToggle>, name: string) => wrapper.findAll('button').find((b) => b.text() === name)!
+
+enableAutoUnmount(afterEach)
+
+describe('SkipMigrationsToggle', () => {
+  beforeEach(() => vi.resetAllMocks())
+
+  it('asks for the target id before it sets SKIP_MIGRATIONS=true', async () => {
+    vi.mocked(setSkipMigrations).mockResolvedValue(undefined as never)
+    const wrapper = mountToggle()
+    await wrapper.get('[data-testid="skip-toggle"]').trigger('click')
+    const dialog = wrapper.get('dialog').element as HTMLDialogElement
+    expect(dialog.open).toBe(true)
+    expect(wrapper.get('dialog').text()).toContain('/srv/app/.env')
+    expect(button(wrapper, 'Set SKIP_MIGRATIONS=true').attributes('disabled')).toBeDefined()
+
+    await wrapper.get('[data-testid="confirm-input"]').setValue('staging')
+    await button(wrapper, 'Set SKIP_MIGRATIONS=true').trigger('click')
+    await flushPromises()
+    expect(setSkipMigrations).toHaveBeenCalledWith('staging', { enabled: true, confirm: 'staging' })
+    expect(wrapper.emitted('changed')).toHaveLength(1)
+    expect(dialog.open).toBe(false)
+  })
+
+  it('keeps the dialog open with the server\'s refusal', async () => {
+    vi.mocked(setSkipMigrations).mockRejectedValue(new ApiRequestError(403, 'Only admins toggle SKIP_MIGRATIONS'))
+    const wrapper = mountToggle()
+    await wrapper.get('[data-testid="skip-toggle"]').trigger('click')
+    await wrapper.get('[data-testid="confirm-input"]').setValue('staging')
+    await button(wrapper, 'Set SKIP_MIGRATIONS=true').trigger('click')
+    await flushPromises()
+    expect(wrapper.get('dialog [role="alert"]').text()).toBe('Only admins toggle SKIP_MIGRATIONS')
+    expect((wrapper.get('dialog').element as HTMLDialogElement).open).toBe(true)
+    expect(wrapper.emitted('changed')).toBeUndefined()
+  })
+
+  it('clears an old refusal when opened again', async () => {
+    vi.mocked(setSkipMigrations).mockRejectedValue(new Error('env file is read-only'))
+    const wrapper = mountToggle()
+    await wrapper.get('[data-testid="skip-toggle"]').trigger('click')
+    await wrapper.get('[data-testid="confirm-input"]').setValue('staging')
+    await button(wrapper, 'Set SKIP_MIGRATIONS=true').trigger('click')
+    await flushPromises()
+    await button(wrapper, 'Cancel').trigger('click')
+    await wrapper.get('[data-testid="skip-toggle"]').trigger('click')
+    expect(wrapper.find('dialog [role="alert"]').exists()).toBe(false)
+  })
+
+  it('offers to let migrations run when they are skipped, as a danger action', async () => {
+    vi.mocked(setSkipMigrations).mockResolvedValue(undefined as never)
+    const wrapper = mountToggle({ ...off, value: 'true', effective: true })
+    expect(wrapper.get('[data-testid="skip-toggle"]').text()).toBe('Let migrations run on next start…')
+    await wrapper.get('[data-testid="skip-toggle"]').trigger('click')
+    await wrapper.get('[data-testid="confirm-input"]').setValue('staging')
+    expect(button(wrapper, 'Set SKIP_MIGRATIONS=false').classes()).toContain('danger-fill')
+    await button(wrapper, 'Set SKIP_MIGRATIONS=false').trigger('click')
+    await flushPromises()
+    expect(setSkipMigrations).toHaveBeenCalledWith('staging', { enabled: false, confirm: 'staging' })
+  })
+
+  it('cannot be used when the env file does not exist', () => {
+    const wrapper = mountToggle({ ...off, exists: false, value: null, occurrences: [] })
+    expect(wrapper.get('[data-testid="skip-toggle"]').attributes('disabled')).toBeDefined()
+  })
+})
