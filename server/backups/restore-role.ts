@@ -38,8 +38,8 @@ export async function checkRestoreRole(client: pg.Client): Promise<RestoreRoleCh
 /** What an admin runs to give restores a role that passes the check. */
 export const RESTORE_ROLE_SQL = "CREATE ROLE dbsafe_restore LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOBYPASSRLS PASSWORD '…';"
 
-export function restoreRoleRefusal(check: RestoreRoleCheck, where: string): string {
+export function restoreRoleRefusal(check: RestoreRoleCheck, where: string, configKey = 'restoreTestUrl'): string {
   return `Refusing to restore as "${check.role}" on ${where}: it ${check.reasons.join(', ')}. `
     + 'A dump can carry code that runs with the restoring role\'s powers, so restores run only as a role without them. '
-    + `Create one and point restoreTestUrl at it: ${RESTORE_ROLE_SQL}`
+    + `Create one and point ${configKey} at it: ${RESTORE_ROLE_SQL}`
 }

@@ -27,14 +27,16 @@ export async function tableCounts(db: pg.Pool | pg.ClientBase): Promise<BackupTa
   return rows.map((r) => ({ schema: r.schema, name: r.name, rows: Number(r.rows) }))
 }
 
+const RECORDED = { manifest: 'the manifest recorded', dump: 'the dump holds' }
+
 export interface TableComparison { tables: VerifiedTable[], failures: string[], notes: string[] }
 
 /**
- * Restored tables against what was expected. A missing table always fails. Against a manifest a
- * different row count fails too: the manifest counted the very snapshot that was dumped. Against
- * the live database counts that differ are notes, since the data moved on after the dump.
+ * Restored tables against what was expected. A missing table always fails. Against a manifest (or the
+ * rows the dump itself carries) a different row count fails too: the manifest counted the very snapshot
+ * that was dumped. Against the live database counts that differ are notes, since the data moved on after the dump.
  */
-export function compareTables(expected: BackupTableCount[], restored: BackupTableCount[], against: 'manifest' | 'live'): TableComparison {
+export function compareTables(expected: BackupTableCount[], restored: BackupTableCount[], against: 'manifest' | 'dump' | 'live'): TableComparison {
   const key = (t: { schema: string, name: string }) => `${t.schema}.${t.name}`
   const restoredByKey = new Map(restored.map((t) => [key(t), t]))
   const expectedKeys = new Set(expected.map(key))
@@ -45,12 +47,12 @@ export function compareTables(expected: BackupTableCount[], restored: BackupTabl
     const r = restoredByKey.get(key(e))
     tables.push({ schema: e.schema, name: e.name, expectedRows: e.rows, restoredRows: r?.rows ?? null })
     if (!r) failures.push(`table ${key(e)} is missing from the restored database`)
-    else if (r.rows !== e.rows && against === 'manifest') failures.push(`table ${key(e)}: ${r.rows} rows restored, the manifest recorded ${e.rows}`)
+    else if (r.rows !== e.rows && against !== 'live') failures.push(`table ${key(e)}: ${r.rows} rows restored, ${RECORDED[against]} ${e.rows}`)
     else if (r.rows !== e.rows) notes.push(`table ${key(e)}: ${r.rows} rows in the backup, ${e.rows} in the live database now`)
   }
   for (const r of restored.filter((t) => !expectedKeys.has(key(t)))) {
     tables.push({ schema: r.schema, name: r.name, expectedRows: null, restoredRows: r.rows })
-    const where = against === 'manifest' ? 'the manifest does not list it' : 'it is no longer in the live database'
+    const where = { manifest: 'the manifest does not list it', dump: 'the dump carries no rows for it', live: 'it is no longer in the live database' }[against]
     notes.push(`table ${key(r)} was restored with ${r.rows} rows but ${where}`)
   }
   return { tables, failures, notes }

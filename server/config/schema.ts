@@ -30,6 +30,11 @@ export const targetConfigSchema = z.strictObject({
   backupDatabaseUrl: pgUrl.optional(),
   /** Server for restore tests' scratch databases; default: the target's own server when its role may create databases. */
   restoreTestUrl: pgUrl.optional(),
+  /**
+   * Emergency restore: a role on the target's own server that may create databases and rename the target's
+   * (CREATEDB, member of the roles owning the target database and its objects) but passes the restore-role check.
+   */
+  restoreDatabaseUrl: pgUrl.optional(),
   /** A migration run needs a usable backup at most this old, or an override with a written reason. */
   preMigrationBackupMaxAgeMinutes: z.number().int().positive().default(60),
   lockTimeout: pgDuration.default('5s'),
