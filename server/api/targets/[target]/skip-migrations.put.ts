@@ -1,8 +1,8 @@
-import { createError, defineEventHandler } from 'h3'
+import { defineEventHandler } from 'h3'
 import { skipMigrationsToggleSchema } from '../../../../contract/api'
 import { readEnvFile } from '../../../envfile/read'
 import { skipMigrationsState } from '../../../envfile/skip-migrations'
-import { EnvFileMissingError, setSkipMigrations } from '../../../envfile/toggle'
+import { setSkipMigrations } from '../../../envfile/toggle'
 import { audited, requireConfirmation } from '../../../http/guard'
 import { requireRole } from '../../../http/session'
 import { requireTarget } from '../../../http/target'
@@ -16,12 +16,7 @@ export default defineEventHandler(async (event) => {
     const { enabled, confirm } = await validBody(event, skipMigrationsToggleSchema)
     params.enabled = enabled
     requireConfirmation(confirm, target)
-    try {
-      const { backup } = setSkipMigrations(target.envFile, enabled)
-      return { ...skipMigrationsState(readEnvFile(target.envFile)), backup }
-    } catch (err) {
-      if (err instanceof EnvFileMissingError) throw createError({ statusCode: 409, message: err.message })
-      throw err
-    }
+    const { backup } = setSkipMigrations(target.envFile, enabled)
+    return { ...skipMigrationsState(readEnvFile(target.envFile)), backup }
   })
 })

@@ -2,7 +2,6 @@ import { defineEventHandler, setResponseStatus } from 'h3'
 import { takeBackupSchema } from '../../../../../contract/api'
 import { startBackup } from '../../../../backups/start'
 import { useConsole } from '../../../../context'
-import { backupsCall } from '../../../../http/backups-call'
 import { audited, requireConfirmation } from '../../../../http/guard'
 import { requireRole } from '../../../../http/session'
 import { requireTarget } from '../../../../http/target'
@@ -16,7 +15,7 @@ export default defineEventHandler(async (event) => {
     const { confirm, label } = await validBody(event, takeBackupSchema)
     params.label = label
     requireConfirmation(confirm, target)
-    const jobId = await backupsCall(target, async () => startBackup((await useConsole()).db, target, user.username, label))
+    const jobId = await startBackup((await useConsole()).db, target, user.username, label)
     params.jobId = jobId
     setResponseStatus(event, 202)
     return { jobId }

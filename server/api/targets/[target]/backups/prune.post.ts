@@ -2,7 +2,6 @@ import { defineEventHandler } from 'h3'
 import { confirmBodySchema } from '../../../../../contract/api'
 import { pruneBackups } from '../../../../backups/retention'
 import { useConsole } from '../../../../context'
-import { backupsCall } from '../../../../http/backups-call'
 import { audited, requireConfirmation } from '../../../../http/guard'
 import { requireRole } from '../../../../http/session'
 import { requireTarget } from '../../../../http/target'
@@ -15,7 +14,7 @@ export default defineEventHandler(async (event) => {
     requireRole(event, 'admin')
     requireConfirmation((await validBody(event, confirmBodySchema)).confirm, target)
     const { db } = await useConsole()
-    const removed = await backupsCall(target, () => pruneBackups(db, target, { retentionDays: target.retentionDays, keepMin: target.backupKeepMin }))
+    const removed = await pruneBackups(db, target, { retentionDays: target.retentionDays, keepMin: target.backupKeepMin })
     params.removed = removed.map((r) => r.id)
     return { removed }
   })
