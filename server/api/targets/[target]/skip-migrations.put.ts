@@ -3,20 +3,18 @@ import { skipMigrationsToggleSchema } from '../../../../contract/api'
 import { readEnvFile } from '../../../envfile/read'
 import { skipMigrationsState } from '../../../envfile/skip-migrations'
 import { setSkipMigrations } from '../../../envfile/toggle'
-import { audited, requireConfirmation } from '../../../http/guard'
-import { requireRole } from '../../../http/session'
+import { guarded, requireConfirmation } from '../../../http/guard'
 import { requireTarget } from '../../../http/target'
-import { validBody } from '../../../http/validate'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)
-  const params: Record<string, unknown> = {}
-  return audited(event, { action: 'skip-migrations.set', target: target.id, params }, async () => {
-    requireRole(event, 'admin')
-    const { enabled, confirm } = await validBody(event, skipMigrationsToggleSchema)
-    params.enabled = enabled
-    requireConfirmation(confirm, target)
-    const { backup } = setSkipMigrations(target.envFile, enabled)
-    return { ...skipMigrationsState(readEnvFile(target.envFile)), backup }
+  return guarded(event, {
+    action: 'skip-migrations.set', role: 'admin', target, body: skipMigrationsToggleSchema,
+    handle: async ({ body: { enabled, confirm } }) => {
+      requireConfirmation(confirm, target)
+      const { backup } = setSkipMigrations(target.envFile, enabled)
+      return { ...skipMigrationsState(readEnvFile(target.envFile)), backup }
+    },
+    params: ({ body }) => ({ enabled: body?.enabled }),
   })
 })
