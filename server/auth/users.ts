@@ -1,8 +1,9 @@
 import type pg from 'pg'
 import type { Role, SessionUser, UserRow } from '../../contract/api'
+import { RefusedError } from '../errors'
 import { hashPassword } from './passwords'
 
-export class UserExistsError extends Error {}
+export class UserExistsError extends RefusedError {}
 
 export async function createUser(pool: pg.Pool, username: string, password: string, role: Role): Promise<UserRow> {
   const hash = await hashPassword(password)

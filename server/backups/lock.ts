@@ -1,11 +1,12 @@
 import type pg from 'pg'
+import { BusyError } from '../errors'
 
 // Advisory locks live in the target database, so every console instance that can reach the target
 // sees them; the (namespace, key) pair keeps clear of the job locks the console takes in its own database.
 export const BACKUP_LOCK_NAMESPACE = 730_516
 const BACKUP_LOCK_KEY = 1
 
-export class BackupBusyError extends Error {
+export class BackupBusyError extends BusyError {
   constructor(readonly target: string) {
     super(`A backup of "${target}" is already running (from this or another console instance); try again when it has finished`)
     this.name = 'BackupBusyError'

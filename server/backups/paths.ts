@@ -1,17 +1,18 @@
 import { access, lstat, realpath } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { TargetConfig } from '../config/schema'
+import { RefusedError } from '../errors'
 import { isBackupId } from './names'
 import { identifyBackup } from './scan'
 
-export class BackupsDirMissingError extends Error {}
+export class BackupsDirMissingError extends RefusedError {}
 
 /** The backups dir with symlinks resolved; throws with a plain reason when it is missing. */
 export async function backupsDirReal(target: TargetConfig): Promise<string> {
   try {
     return await realpath(target.backupsDir)
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BackupsDirMissingError(`The backups dir ${target.backupsDir} of "${target.id}" does not exist`, { cause: err })
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BackupsDirMissingError(`The backups dir ${target.backupsDir} of "${target.id}" does not exist`)
     throw err
   }
 }

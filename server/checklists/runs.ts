@@ -1,18 +1,12 @@
 import type pg from 'pg'
 import type { AutoCheck, AutoParams, ChecklistPhase, ChecklistRun, ChecklistRunSummary, TickBody } from '../../contract/checklists'
 import type { TargetConfig } from '../config/schema'
+import { NotFoundError, RefusedError } from '../errors'
 import { evaluateAutoItems, type EvaluateOptions } from './evaluate'
 import { overridesOf } from './overrides'
 import { closedRefusal, failedJobsSince, signOffRefusal, tickedStatus, tickRefusal } from './rules'
 import * as store from './store'
 import { checklistTemplate } from './templates'
-
-/** A refusal the API passes on as is: 404 for an unknown run or item, 409 for a run that can no longer change. */
-export class ChecklistRefusal extends Error {
-  constructor(readonly statusCode: 404 | 409, message: string) {
-    super(message)
-  }
-}
 
 /** Copies the phase's template into a new run and evaluates its automatic items at once. */
 export async function startRun(db: pg.Pool, target: TargetConfig, phase: ChecklistPhase, user: string, opts: EvaluateOptions = {}): Promise<ChecklistRun> {
@@ -40,9 +34,9 @@ export async function tickItem(db: pg.Pool, target: TargetConfig, runId: number,
   await inTransaction(db, async (client) => {
     const run = await lockedRun(client, target, runId)
     const item = await store.findItem(client, runId, key)
-    if (!item) throw new ChecklistRefusal(404, `Checklist run #${runId} has no item "${key}"`)
+    if (!item) throw new NotFoundError(`Checklist run #${runId} has no item "${key}"`)
     const refusal = tickRefusal(run, item)
-    if (refusal) throw new ChecklistRefusal(409, refusal)
+    if (refusal) throw new RefusedError(refusal)
     await store.setManualItem(client, runId, key, tickedStatus(body.done), body.note?.trim() || null, user)
     await store.completeIfAllPass(client, runId)
   })
@@ -54,7 +48,7 @@ export async function signOffRun(db: pg.Pool, target: TargetConfig, runId: numbe
   await inTransaction(db, async (client) => {
     const run = await lockedRun(client, target, runId)
     const refusal = signOffRefusal(run, reason)
-    if (refusal) throw new ChecklistRefusal(409, refusal)
+    if (refusal) throw new RefusedError(refusal)
     await store.markSignedOff(client, runId, user, reason.trim())
   })
   return getRun(db, target, runId)
@@ -62,7 +56,7 @@ export async function signOffRun(db: pg.Pool, target: TargetConfig, runId: numbe
 
 export async function getRun(db: pg.Pool | pg.PoolClient, target: TargetConfig, runId: number): Promise<ChecklistRun> {
   const run = await store.findRun(db, target.id, runId)
-  if (!run) throw new ChecklistRefusal(404, `No checklist run #${runId} for ${target.label}`)
+  if (!run) throw new NotFoundError(`No checklist run #${runId} for ${target.label}`)
   return run
 }
 
@@ -70,13 +64,13 @@ export const runHistory = (db: pg.Pool, target: TargetConfig): Promise<Checklist
 
 async function lockedRun(client: pg.PoolClient, target: TargetConfig, runId: number) {
   const run = await store.lockRun(client, target.id, runId)
-  if (!run) throw new ChecklistRefusal(404, `No checklist run #${runId} for ${target.label}`)
+  if (!run) throw new NotFoundError(`No checklist run #${runId} for ${target.label}`)
   return run
 }
 
 function refuseIfClosed(run: { id: number, status: ChecklistRun['status'] }): void {
   const refusal = closedRefusal(run)
-  if (refusal) throw new ChecklistRefusal(409, refusal)
+  if (refusal) throw new RefusedError(refusal)
 }
 
 async function inTransaction<T>(db: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {

@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto'
 import { chownSync, constants, closeSync, copyFileSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { parse } from 'dotenv'
+import { RefusedError } from '../errors'
 import { readEnvFile } from './read'
 import { skipMigrationsState } from './skip-migrations'
 
-export class EnvFileMissingError extends Error {}
+export class EnvFileMissingError extends RefusedError {}
 
 // Keeps `export ` and an inline comment of the line it rewrites; only the value changes.
 const ASSIGNMENT = /^(\s*(?:export\s+)?SKIP_MIGRATIONS\s*=\s*)(?:"[^"]*"|'[^']*'|[^\s#]*)([ \t]+#.*)?[ \t]*$/

@@ -1,26 +1,63 @@
-import { createError, type H3Event } from 'h3'
-import type { SessionUser } from '../../contract/api'
+import { getRouterParams, type H3Event } from 'h3'
+import type { z } from 'zod'
+import type { Role, SessionUser } from '../../contract/api'
 import { recordAudit } from '../audit/record'
 import type { TargetConfig } from '../config/schema'
 import { useConsole } from '../context'
+import { InvalidError } from '../errors'
+import { toHttpError } from './errors'
+import { requireRole } from './session'
+import { validate, validBody } from './validate'
+
+export interface Input<P, B> { path: P, body: B }
+
+/** A guarded action as its route declares it: who may do it, what it reads, what it does, and its audit entry. */
+export interface Guard<P, B, R> {
+  /** The audit entry's action, e.g. `backups.take`. */
+  action: string
+  role: Role
+  /** The target the action is on: the entry names it, and an error is worded for it. */
+  target?: TargetConfig
+  /** Schemas for the path parameters and the JSON body, checked in that order after the role. */
+  path?: z.ZodType<P>
+  body?: z.ZodType<B>
+  handle: (request: Input<P, B> & { user: SessionUser }) => Promise<R>
+  /** The entry's params: from the request as far as it was read, and from the result once there is one. */
+  params?: (request: Partial<Input<P, B>>, result?: R) => Record<string, unknown> | undefined
+}
+
+/**
+ * Checks the role, then the path and the body, runs `handle`, and writes one audit entry whatever
+ * the outcome: `ok`, or `refused <status>: <message>` exactly as the caller gets it.
+ */
+export async function guarded<R, P = undefined, B = undefined>(event: H3Event, guard: Guard<P, B, R>): Promise<R> {
+  const read: Partial<Input<P, B>> = {}
+  try {
+    const user = requireRole(event, guard.role)
+    if (guard.path) read.path = validate(guard.path, getRouterParams(event), 'path')
+    if (guard.body) read.body = await validBody(event, guard.body)
+    const result = await guard.handle({ ...(read as Input<P, B>), user })
+    await audit(event, guard, guard.params?.(read, result), 'ok')
+    return result
+  } catch (err) {
+    const http = toHttpError(err, guard.target)
+    await audit(event, guard, guard.params?.(read), `refused ${http.statusCode}: ${http.message}`)
+    throw http
+  }
+}
+
+/** A login has no session yet: its entry names the username tried, and its outcome is the login's own. */
+export async function auditLogin(username: string, outcome: string): Promise<void> {
+  await recordAudit((await useConsole()).db, { actor: username, action: 'auth.login', outcome })
+}
 
 export function requireConfirmation(confirm: string, target: TargetConfig): void {
   if (confirm === target.id) return
   const message = `type the target id "${target.id}" to confirm`
-  throw createError({ statusCode: 400, message: `Invalid body: confirm: ${message}`, data: { issues: [{ field: 'confirm', message }] } })
+  throw new InvalidError(`Invalid body: confirm: ${message}`, [{ field: 'confirm', message }])
 }
 
-/** Runs a guarded action and writes its audit entry whatever the outcome, refusals included. */
-export async function audited<T>(event: H3Event, entry: { action: string, target?: string, params?: Record<string, unknown> }, action: () => Promise<T>): Promise<T> {
+async function audit(event: H3Event, { action, target }: { action: string, target?: TargetConfig }, params: Record<string, unknown> | undefined, outcome: string) {
   const actor = (event.context.user as SessionUser | undefined)?.username ?? null
-  const { db } = await useConsole()
-  try {
-    const result = await action()
-    await recordAudit(db, { ...entry, actor, outcome: 'ok' })
-    return result
-  } catch (err) {
-    const e = err as { statusCode?: number, message?: string }
-    await recordAudit(db, { ...entry, actor, outcome: `refused ${e.statusCode ?? 500}: ${e.message ?? String(err)}` })
-    throw err
-  }
+  await recordAudit((await useConsole()).db, { actor, action, target: target?.id, params, outcome })
 }

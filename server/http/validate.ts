@@ -1,17 +1,14 @@
-import { createError, readBody, type H3Event } from 'h3'
+import { readBody, type H3Event } from 'h3'
 import type { z } from 'zod'
 import { formatPath } from '../config/load'
+import { InvalidError } from '../errors'
 
 /** Parses a value with a zod schema; failures become a 400 whose message names each bad field. */
 export function validate<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
   const parsed = schema.safeParse(value)
   if (parsed.success) return parsed.data
   const issues = parsed.error.issues.map((i) => ({ field: formatPath(i.path), message: i.message }))
-  throw createError({
-    statusCode: 400,
-    message: `Invalid ${what}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
-    data: { issues },
-  })
+  throw new InvalidError(`Invalid ${what}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues)
 }
 
 export async function validBody<T extends z.ZodType>(event: H3Event, schema: T): Promise<z.output<T>> {
@@ -19,7 +16,7 @@ export async function validBody<T extends z.ZodType>(event: H3Event, schema: T):
   try {
     body = await readBody(event)
   } catch {
-    throw createError({ statusCode: 400, message: 'Invalid body: not valid JSON' })
+    throw new InvalidError('Invalid body: not valid JSON')
   }
   return validate(schema, body ?? {}, 'body')
 }

@@ -1,13 +1,15 @@
 import type { LintFinding, MigrationRow, MigrationStatement } from '../../contract/migrations'
+import { RefusedError } from '../errors'
 
 export interface RunOptions { upTo?: string, acknowledge: string[], override?: { reason: string } }
 export interface BackupFreshness { newestUsableAt: Date | null, maxAgeMinutes: number, now: Date }
 
-export type Refusal = { status: 400 | 409, code: string, message: string, data?: Record<string, unknown> }
+/** Why a run may not start; the caller throws it as it is. */
+export type Refusal = RefusedError
 export type Plan = { ok: true, run: MigrationRow[], acknowledged: string[] } | { ok: false, refusal: Refusal }
 
 const refuse = (status: 400 | 409, code: string, message: string, data?: Record<string, unknown>): Plan =>
-  ({ ok: false, refusal: { status, code, message, data } })
+  ({ ok: false, refusal: new RefusedError(message, { status, code, data }) })
 
 /**
  * Decides whether a run may start, from the migrations' state, the request and the newest usable backup.

@@ -2,6 +2,7 @@ import type pg from 'pg'
 import type { MigrationStatement } from '../../contract/migrations'
 import { recordAudit } from '../audit/record'
 import type { TargetConfig } from '../config/schema'
+import { BusyError } from '../errors'
 import { runJob } from '../jobs/run'
 import { createJob, findJobByKey } from '../jobs/store'
 import { applyMigrations } from './apply'
@@ -14,7 +15,7 @@ import { loadMigrations } from './view'
 // lock on the target, held by the connection that applies the migrations until the job ends.
 export const MIGRATION_LOCK_KEY = 7_305_146_002
 
-export class MigrationBusyError extends Error {}
+export class MigrationBusyError extends BusyError {}
 export const JOB_KIND = 'migrations.run'
 
 export interface StartRun extends RunOptions { idempotencyKey?: string }

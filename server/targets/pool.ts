@@ -4,9 +4,10 @@ import type { TargetConfig } from '../config/schema'
 import { poolFor } from '../database/pools'
 import { targetConnection } from '../envfile/connection'
 import { readEnvFile, type EnvFile } from '../envfile/read'
+import { UnreachableError } from '../errors'
 
 /** The target has no usable connection settings: as unreachable as a server that is down. */
-export class NoConnectionError extends Error {}
+export class NoConnectionError extends UnreachableError {}
 
 /** The connection as the app makes it. Throws with a plain reason when none is configured. */
 export function appConnection(target: TargetConfig, env: EnvFile = readEnvFile(target.envFile)): ClientConfig {

@@ -1,16 +1,15 @@
 import { createError, defineEventHandler, getRequestIP } from 'h3'
 import { loginBodySchema } from '../../../contract/api'
-import { recordAudit } from '../../audit/record'
 import { attemptLogin } from '../../auth/login'
 import { useConsole } from '../../context'
+import { auditLogin } from '../../http/guard'
 import { session } from '../../http/session'
 import { validBody } from '../../http/validate'
 
 export default defineEventHandler(async (event) => {
   const { username, password } = await validBody(event, loginBodySchema)
-  const { db } = await useConsole()
-  const result = await attemptLogin(db, username, password, getRequestIP(event, { xForwardedFor: true }) ?? 'unknown')
-  await recordAudit(db, { actor: username, action: 'auth.login', outcome: result.ok ? 'ok' : result.reason })
+  const result = await attemptLogin((await useConsole()).db, username, password, getRequestIP(event, { xForwardedFor: true }) ?? 'unknown')
+  await auditLogin(username, result.ok ? 'ok' : result.reason)
   if (!result.ok && result.reason === 'throttled') throw createError({ statusCode: 429, message: 'Too many failed logins; try again in 15 minutes' })
   if (!result.ok) throw createError({ statusCode: 401, message: 'Wrong username or password' })
   const s = await session(event)

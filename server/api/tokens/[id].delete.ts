@@ -1,20 +1,18 @@
-import { createError, defineEventHandler, getRouterParams } from 'h3'
+import { createError, defineEventHandler } from 'h3'
 import { tokenParamsSchema } from '../../../contract/checklists'
 import { useConsole } from '../../context'
-import { audited } from '../../http/guard'
-import { requireRole } from '../../http/session'
-import { validate } from '../../http/validate'
+import { guarded } from '../../http/guard'
 import { revokeToken } from '../../tokens/store'
 
 export default defineEventHandler(async (event) => {
-  const params: Record<string, unknown> = {}
-  return audited(event, { action: 'token.revoke', params }, async () => {
-    requireRole(event, 'admin')
-    const { id } = validate(tokenParamsSchema, getRouterParams(event), 'path')
-    params.id = id
-    const revoked = await revokeToken((await useConsole()).db, id)
-    if (!revoked) throw createError({ statusCode: 404, message: `No live token with id ${id}` })
-    params.name = revoked.name
-    return { ok: true }
+  await guarded(event, {
+    action: 'token.revoke', role: 'admin', path: tokenParamsSchema,
+    handle: async ({ path: { id } }) => {
+      const revoked = await revokeToken((await useConsole()).db, id)
+      if (!revoked) throw createError({ statusCode: 404, message: `No live token with id ${id}` })
+      return revoked
+    },
+    params: ({ path }, revoked) => ({ id: path?.id, name: revoked?.name }),
   })
+  return { ok: true }
 })

@@ -4,7 +4,6 @@ import { readEnvFile } from '../../../envfile/read'
 import { appRoleOf } from '../../../envfile/connection'
 import { requireRole } from '../../../http/session'
 import { requireTarget } from '../../../http/target'
-import { targetCall } from '../../../http/target-call'
 import { validate } from '../../../http/validate'
 import { privilegeReview } from '../../../privileges/review'
 import { targetPool } from '../../../targets/pool'
@@ -19,7 +18,7 @@ export default defineEventHandler(async (event) => {
   const env = readEnvFile(target.envFile)
   const reviewed = role ?? appRoleOf(target, env)
   if (!reviewed) throw createError({ statusCode: 409, message: `No app role: set "appRole" for ${target.id} or DB_USER in ${target.envFile}` })
-  const review = await targetCall(target, () => privilegeReview(targetPool(target, env), reviewed))
+  const review = await privilegeReview(targetPool(target, env), reviewed)
   if (!review) throw createError({ statusCode: 404, message: `Role "${reviewed}" does not exist on ${target.label}` })
   return review
 })

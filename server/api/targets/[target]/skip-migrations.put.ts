@@ -1,27 +1,20 @@
-import { createError, defineEventHandler } from 'h3'
+import { defineEventHandler } from 'h3'
 import { skipMigrationsToggleSchema } from '../../../../contract/api'
 import { readEnvFile } from '../../../envfile/read'
 import { skipMigrationsState } from '../../../envfile/skip-migrations'
-import { EnvFileMissingError, setSkipMigrations } from '../../../envfile/toggle'
-import { audited, requireConfirmation } from '../../../http/guard'
-import { requireRole } from '../../../http/session'
+import { setSkipMigrations } from '../../../envfile/toggle'
+import { guarded, requireConfirmation } from '../../../http/guard'
 import { requireTarget } from '../../../http/target'
-import { validBody } from '../../../http/validate'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)
-  const params: Record<string, unknown> = {}
-  return audited(event, { action: 'skip-migrations.set', target: target.id, params }, async () => {
-    requireRole(event, 'admin')
-    const { enabled, confirm } = await validBody(event, skipMigrationsToggleSchema)
-    params.enabled = enabled
-    requireConfirmation(confirm, target)
-    try {
+  return guarded(event, {
+    action: 'skip-migrations.set', role: 'admin', target, body: skipMigrationsToggleSchema,
+    handle: async ({ body: { enabled, confirm } }) => {
+      requireConfirmation(confirm, target)
       const { backup } = setSkipMigrations(target.envFile, enabled)
       return { ...skipMigrationsState(readEnvFile(target.envFile)), backup }
-    } catch (err) {
-      if (err instanceof EnvFileMissingError) throw createError({ statusCode: 409, message: err.message })
-      throw err
-    }
+    },
+    params: ({ body }) => ({ enabled: body?.enabled }),
   })
 })

@@ -2,23 +2,19 @@ import { defineEventHandler, setResponseStatus } from 'h3'
 import { takeBackupSchema } from '../../../../../contract/api'
 import { startBackup } from '../../../../backups/start'
 import { useConsole } from '../../../../context'
-import { backupsCall } from '../../../../http/backups-call'
-import { audited, requireConfirmation } from '../../../../http/guard'
-import { requireRole } from '../../../../http/session'
+import { guarded, requireConfirmation } from '../../../../http/guard'
 import { requireTarget } from '../../../../http/target'
-import { validBody } from '../../../../http/validate'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)
-  const params: Record<string, unknown> = {}
-  return audited(event, { action: 'backups.take', target: target.id, params }, async () => {
-    const user = requireRole(event, 'operator')
-    const { confirm, label } = await validBody(event, takeBackupSchema)
-    params.label = label
-    requireConfirmation(confirm, target)
-    const jobId = await backupsCall(target, async () => startBackup((await useConsole()).db, target, user.username, label))
-    params.jobId = jobId
-    setResponseStatus(event, 202)
-    return { jobId }
+  return guarded(event, {
+    action: 'backups.take', role: 'operator', target, body: takeBackupSchema,
+    handle: async ({ user, body: { confirm, label } }) => {
+      requireConfirmation(confirm, target)
+      const jobId = await startBackup((await useConsole()).db, target, user.username, label)
+      setResponseStatus(event, 202)
+      return { jobId }
+    },
+    params: ({ body }, result) => ({ label: body?.label, jobId: result?.jobId }),
   })
 })

@@ -1,13 +1,12 @@
 import { createError, defineEventHandler, getRouterParam } from 'h3'
 import { requireTarget } from '../../../../http/target'
-import { targetCall } from '../../../../http/target-call'
 import { migrationPool } from '../../../../migrations/connection'
 import { migrationDetail } from '../../../../migrations/view'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)
   const name = decodeURIComponent(getRouterParam(event, 'name') ?? '')
-  const detail = await targetCall(target, () => migrationDetail(migrationPool(target), target, name))
+  const detail = await migrationDetail(migrationPool(target), target, name)
   if (!detail) throw createError({ statusCode: 404, message: `No migration "${name}" in ${target.label}` })
   return detail
 })

@@ -1,10 +1,9 @@
 import { defineEventHandler } from 'h3'
 import { requireTarget } from '../../../../http/target'
-import { targetCall } from '../../../../http/target-call'
 import { migrationPool } from '../../../../migrations/connection'
 import { migrationsView } from '../../../../migrations/view'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)
-  return targetCall(target, () => migrationsView(migrationPool(target), target))
+  return migrationsView(migrationPool(target), target)
 })

@@ -1,34 +1,26 @@
-import { createError, defineEventHandler, setResponseStatus } from 'h3'
+import { defineEventHandler, setResponseStatus } from 'h3'
 import { migrationRunSchema } from '../../../../../contract/api'
 import { useConsole } from '../../../../context'
-import { audited, requireConfirmation } from '../../../../http/guard'
-import { requireRole } from '../../../../http/session'
+import { guarded, requireConfirmation } from '../../../../http/guard'
 import { requireTarget } from '../../../../http/target'
-import { targetCall } from '../../../../http/target-call'
-import { validBody } from '../../../../http/validate'
 import { newestUsableBackupAt } from '../../../../migrations/backup-freshness'
-import { MigrationBusyError, startMigrationRun } from '../../../../migrations/start-run'
+import { startMigrationRun } from '../../../../migrations/start-run'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)
-  const params: Record<string, unknown> = {}
-  return audited(event, { action: 'migrations.run', target: target.id, params }, async () => {
-    const user = requireRole(event, 'admin')
-    const body = await validBody(event, migrationRunSchema)
-    Object.assign(params, { upTo: body.upTo, acknowledge: body.acknowledge, overrideReason: body.override?.reason, idempotencyKey: body.idempotencyKey })
-    requireConfirmation(body.confirm, target)
-    const { db } = await useConsole()
-    const result = await targetCall(target, () => startMigrationRun(db, target, user.username, body, () => newestUsableBackupAt(db, target)))
-      .catch((err) => {
-        if (err instanceof MigrationBusyError) throw createError({ statusCode: 409, message: err.message })
-        throw err
-      })
-    if ('refusal' in result) {
-      const { status, code, message, data } = result.refusal
-      throw createError({ statusCode: status, message, data: { code, ...data } })
-    }
-    params.jobId = result.jobId
-    setResponseStatus(event, 202)
-    return { jobId: result.jobId }
+  return guarded(event, {
+    action: 'migrations.run', role: 'admin', target, body: migrationRunSchema,
+    handle: async ({ user, body }) => {
+      requireConfirmation(body.confirm, target)
+      const { db } = await useConsole()
+      const result = await startMigrationRun(db, target, user.username, body, () => newestUsableBackupAt(db, target))
+      if ('refusal' in result) throw result.refusal
+      setResponseStatus(event, 202)
+      return { jobId: result.jobId }
+    },
+    // Only once the body is read: a secret-looking key is recorded as "[redacted]" even when it has no value.
+    params: ({ body }, result) => body && {
+      upTo: body.upTo, acknowledge: body.acknowledge, overrideReason: body.override?.reason, idempotencyKey: body.idempotencyKey, jobId: result?.jobId,
+    },
   })
 })

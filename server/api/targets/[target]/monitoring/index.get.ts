@@ -1,14 +1,13 @@
 import { defineEventHandler } from 'h3'
 import { useConsole } from '../../../../context'
 import { requireTarget } from '../../../../http/target'
-import { targetCall } from '../../../../http/target-call'
 import { recordSizeSample } from '../../../../monitoring/samples'
 import { monitoringSnapshot } from '../../../../monitoring/snapshot'
 import { targetPool } from '../../../../targets/pool'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)
-  const snapshot = await targetCall(target, () => monitoringSnapshot(targetPool(target)))
+  const snapshot = await monitoringSnapshot(targetPool(target))
   await recordSizeSample((await useConsole()).db, target.id, snapshot.database.sizeBytes)
   return snapshot
 })
