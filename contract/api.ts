@@ -73,6 +73,9 @@ export const skipMigrationsToggleSchema = z.strictObject({
 export type SkipMigrationsToggle = z.infer<typeof skipMigrationsToggleSchema>
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted'
+/** A job in one of these states has ended: it will not change again. */
+export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'interrupted']
+export const isFinalJob = (status: string): boolean => (FINAL_JOB_STATUSES as readonly string[]).includes(status)
 export interface JobProgress { done?: number, total?: number, bytes?: number, message?: string }
 export interface Job {
   id: number

@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import { isDriftedOrMissing, isPendingOrFailed } from '../../contract/migrations'
 import { listBackups } from '../backups/inventory'
 import { connectionUse } from '../checklists/auto/connections-headroom'
 import type { ListBackups } from '../checklists/auto/context'
@@ -57,8 +58,8 @@ async function sampleTarget(consoleDb: pg.Pool, target: TargetConfig, opts: { no
   sample.connectionsRatio = Number(use.ratio.toFixed(4))
   const status = await attempt(async () => migrationStatus(migrationPool(target), target.migrationsTable, (await discoverMigrations(target.migrationsDir)).files))
   if (status) {
-    sample.pending = status.migrations.filter((m) => m.status === 'pending' || m.status === 'failed').length
-    sample.drifted = status.migrations.filter((m) => m.status === 'drifted' || m.status === 'missing').length
+    sample.pending = status.migrations.filter(isPendingOrFailed).length
+    sample.drifted = status.migrations.filter(isDriftedOrMissing).length
   }
   const role = appRoleOf(target, env)
   const review = role ? await attempt(() => privilegeReview(targetPool(target, env), role)) : null

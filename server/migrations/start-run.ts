@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { MigrationStatement } from '../../contract/migrations'
+import { isPendingOrFailed, type MigrationStatement } from '../../contract/migrations'
 import { recordAudit } from '../audit/record'
 import type { TargetConfig } from '../config/schema'
 import { runJob } from '../jobs/run'
@@ -43,7 +43,7 @@ export async function startMigrationRun(consoleDb: pg.Pool, target: TargetConfig
     const statements = new Map<string, MigrationStatement[]>()
     for (const row of view.migrations) {
       const file = files.get(row.name)
-      if (file && (row.status === 'pending' || row.status === 'failed') && !row.findings.some((f) => f.rule === 'parse-error')) {
+      if (file && isPendingOrFailed(row) && !row.findings.some((f) => f.rule === 'parse-error')) {
         statements.set(row.name, await splitStatements(file.sql, version))
       }
     }

@@ -1,5 +1,6 @@
 import type pg from 'pg'
 import type { BackupsSummary, Connection, MigrationsSummary, Overview, PrivilegesSummary, TargetSummary } from '../../contract/api'
+import { isPendingOrFailed } from '../../contract/migrations'
 import { listBackups } from '../backups/inventory'
 import { errorText } from '../database/error-text'
 import type { TargetConfig } from '../config/schema'
@@ -57,7 +58,7 @@ async function migrationsSummary(target: TargetConfig): Promise<MigrationsSummar
   try {
     const view = await migrationsView(migrationPool(target), target)
     const count = (s: string) => view.migrations.filter((m) => m.status === s).length
-    const waiting = view.migrations.filter((m) => m.status === 'pending' || m.status === 'failed')
+    const waiting = view.migrations.filter(isPendingOrFailed)
     return {
       total: view.migrations.length, applied: count('applied'), pending: count('pending'), failed: count('failed'),
       drifted: count('drifted'), missing: count('missing'),
