@@ -1,5 +1,6 @@
 // Request schemas and response types shared by the SPA and the API: one definition of each shape.
 import { z } from 'zod'
+import type { BackupFreshness } from './backups'
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const
 export type Role = (typeof ROLES)[number]
@@ -49,6 +50,7 @@ export type MigrationsSummary =
   | { total: number, applied: number, pending: number, failed: number, drifted: number, missing: number, destructivePending: number }
   | { error: string }
 
+/** A short form of `Overview.backupFreshness`: the newest backup that is not partial and when the newest verified one was taken. */
 export type BackupsSummary =
   | { count: number, newest: { id: string, status: 'verified' | 'unverified' | 'corrupt' | 'partial', createdAt: string } | null, newestVerifiedAt: string | null }
   | { error: string }
@@ -62,6 +64,8 @@ export interface Overview {
   privileges: PrivilegesSummary | null
   migrations: MigrationsSummary | null
   backups: BackupsSummary
+  /** The same facts in full, judged by the target's configured max age; also GET …/backups/freshness. */
+  backupFreshness: BackupFreshness | { error: string }
 }
 
 /** Guarded actions repeat the target's id as `confirm`, so a click on the wrong target does nothing. */
@@ -73,6 +77,9 @@ export const skipMigrationsToggleSchema = z.strictObject({
 export type SkipMigrationsToggle = z.infer<typeof skipMigrationsToggleSchema>
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted'
+/** A job in one of these states has ended: it will not change again. */
+export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'interrupted']
+export const isFinalJob = (status: string): boolean => (FINAL_JOB_STATUSES as readonly string[]).includes(status)
 export interface JobProgress { done?: number, total?: number, bytes?: number, message?: string }
 export interface Job {
   id: number

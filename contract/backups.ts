@@ -68,6 +68,27 @@ export interface BackupEntry {
   problem?: string
 }
 
+/** One backup as the derived facts name it. */
+export type BackupRef = Pick<BackupEntry, 'id' | 'status' | 'createdAt' | 'verifiedAt' | 'problem'>
+
+/** What pages and checks need to know about a target's backups, computed once on the server. */
+export interface BackupFreshness {
+  /** Backups listed, partial ones included. */
+  count: number
+  /** How old a backup may be and still count: the target's `checklists.backupMaxAgeHours`, default 24. */
+  maxAgeHours: number
+  /** The newest backup that is not partial, whatever its state (a corrupt one included). */
+  newest: BackupRef | null
+  /** The newest that reads back whole: verified or unverified. */
+  newestUsable: BackupRef | null
+  /** The newest restore-tested one. */
+  newestVerified: BackupRef | null
+  /** `newestUsable` is younger than `maxAgeHours`. */
+  usableFresh: boolean
+  /** `newestVerified` is younger than `maxAgeHours`: what the pre-deploy checklist asks for. */
+  verifiedFresh: boolean
+}
+
 export interface VerifiedTable {
   schema: string
   name: string

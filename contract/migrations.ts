@@ -1,6 +1,11 @@
-// Migration shapes shared by the SPA and the API (types only).
+// Migration shapes shared by the SPA and the API, and the two predicates every reader of a status uses.
 
 export type MigrationState = 'applied' | 'pending' | 'drifted' | 'missing' | 'failed'
+
+/** Still to run: never applied, or its last attempt failed. */
+export const isPendingOrFailed = (m: { status: MigrationState }): boolean => m.status === 'pending' || m.status === 'failed'
+/** Applied, but its file changed since (drifted) or is gone (missing): the history no longer matches the files. */
+export const isDriftedOrMissing = (m: { status: MigrationState }): boolean => m.status === 'drifted' || m.status === 'missing'
 
 export interface MigrationStatusRow {
   name: string

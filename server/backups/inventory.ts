@@ -3,6 +3,7 @@ import type { BackupEntry } from '../../contract/backups'
 import type { TargetConfig } from '../config/schema'
 import { checkBackupFile } from './checks'
 import { readManifest, summarize } from './manifest'
+import { byNewest } from './newest'
 import { backupsDirReal } from './paths'
 import { scanBackupsDir, type FoundBackup } from './scan'
 import { loadChecks, loadVerifications, sameFile, saveCheck, type StoredCheck, type StoredVerification } from './store'
@@ -32,7 +33,7 @@ export async function listBackups(consoleDb: pg.Pool, target: TargetConfig, opts
   await forEachLimit(found, opts.concurrency ?? 4, async (f) => {
     entries.push(await describe(consoleDb, target, f, checks.get(f.path), verifications.get(f.path), now, opts.binDir))
   })
-  return entries.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id))
+  return entries.sort(byNewest)
 }
 
 async function describe(consoleDb: pg.Pool, target: TargetConfig, f: FoundBackup, cached: StoredCheck | undefined,

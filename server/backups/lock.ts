@@ -1,5 +1,8 @@
-import type pg from 'pg'
+import pg from 'pg'
+import type { TargetConfig } from '../config/schema'
 import { BusyError } from '../errors'
+import { holdAdvisoryLock, type HeldLock } from '../jobs/lifecycle'
+import { backupConnection } from './connection'
 
 // Advisory locks live in the target database, so every console instance that can reach the target
 // sees them; the (namespace, key) pair keeps clear of the job locks the console takes in its own database.
@@ -13,8 +16,14 @@ export class BackupBusyError extends BusyError {
   }
 }
 
-/** Takes the target's backup lock on this session or throws BackupBusyError; ending the session releases it. */
-export async function lockBackups(session: pg.ClientBase, targetId: string): Promise<void> {
-  const { rows } = await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [BACKUP_LOCK_NAMESPACE, BACKUP_LOCK_KEY])
-  if (!rows[0].ok) throw new BackupBusyError(targetId)
+/**
+ * A session on the target holding its backup lock, or BackupBusyError; the dump's snapshot is taken on this
+ * same session, so the lock lasts exactly as long as the backup. Releasing ends the session.
+ */
+export async function lockBackupSession(target: TargetConfig, databaseUrl?: string): Promise<HeldLock<pg.Client>> {
+  const session = new pg.Client({ ...backupConnection(target, databaseUrl), application_name: 'dbsafe-backup', connectionTimeoutMillis: 5000 })
+  // A session dropped mid-dump makes pg_dump fail on its own; the client must not crash the console.
+  session.on('error', () => {})
+  await session.connect()
+  return holdAdvisoryLock(session, [BACKUP_LOCK_NAMESPACE, BACKUP_LOCK_KEY], () => new BackupBusyError(target.id), () => session.end().catch(() => {}))
 }

@@ -4,6 +4,7 @@ import type { BackupEntry, RetentionPlan } from '../../contract/backups'
 import type { TargetConfig } from '../config/schema'
 import { listBackups, type ListOptions } from './inventory'
 import { manifestPath } from './manifest'
+import { byNewest, isUsable } from './newest'
 import { resolveBackup } from './paths'
 import { forgetPaths } from './store'
 
@@ -22,8 +23,8 @@ const PARTIAL_GRACE_MS = DAY_MS
 /** Which backups retention removes and why each of the others stays. Pure: decides on the entries given. */
 export function planRetention(entries: BackupEntry[], opts: Required<Omit<RetentionOptions, 'now'>> & { now: Date }): RetentionPlan {
   const now = opts.now.getTime()
-  const newestFirst = [...entries].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id))
-  const usable = newestFirst.filter((e) => e.status !== 'corrupt' && e.status !== 'partial')
+  const newestFirst = [...entries].sort(byNewest)
+  const usable = newestFirst.filter(isUsable)
   const protectedIds = new Set(usable.slice(0, opts.keepMin).map((e) => e.id))
   const plan: RetentionPlan = { keep: [], remove: [] }
   for (const e of newestFirst) {

@@ -1,12 +1,12 @@
 import { rename } from 'node:fs/promises'
 import { join } from 'node:path'
-import pg from 'pg'
+import type pg from 'pg'
 import type { BackupFormat, BackupManifest } from '../../contract/backups'
 import type { TargetConfig } from '../config/schema'
 import type { JobContext } from '../jobs/run'
 import { backupConnection } from './connection'
 import { dumpToPartial, fsyncPath, pgDumpArgs } from './dump'
-import { lockBackups } from './lock'
+import { lockBackupSession } from './lock'
 import { writeManifest } from './manifest'
 import { consoleBackupName, partialName } from './names'
 import { backupsDirReal, exists } from './paths'
@@ -26,13 +26,16 @@ export interface TakeBackupOptions {
   /** What the person typed on "Back up now"; kept in the manifest and shown with the backup. */
   label?: string
   signal?: AbortSignal
+  /** A session already holding the target's backup lock (lockBackupSession); whoever gave it releases it. */
+  session?: pg.Client
 }
 
 /**
  * Dumps the target into its backups dir as `dbsafe_<target>_<UTC stamp>` plus the format's extension,
  * with a sidecar manifest. Exact row counts are taken in a REPEATABLE READ transaction whose snapshot
  * pg_dump then dumps (`--snapshot`), so the manifest's counts are the dump's. The session holding that
- * snapshot also holds the target's backup lock: BackupBusyError when another backup runs anywhere.
+ * snapshot also holds the target's backup lock (`opts.session`, or one taken here): BackupBusyError when
+ * another backup runs anywhere.
  */
 export async function takeBackup(target: TargetConfig, opts: TakeBackupOptions, ctx: JobContext, who: string | null): Promise<BackupManifest> {
   const startedAt = new Date()
@@ -41,12 +44,9 @@ export async function takeBackup(target: TargetConfig, opts: TakeBackupOptions, 
   const pgDumpVersion = await toolVersion(bin)
   const dir = await backupsDirReal(target)
   const config = backupConnection(target, opts.databaseUrl)
-  const session = new pg.Client({ ...config, application_name: 'dbsafe-backup' })
-  // A session dropped mid-dump makes pg_dump fail on its own; the client must not crash the console.
-  session.on('error', () => {})
-  await session.connect()
+  const held = opts.session ? null : await lockBackupSession(target, opts.databaseUrl)
+  const session = opts.session ?? held!.session
   try {
-    await lockBackups(session, target.id)
     const { rows: [server] } = await session.query<{ version: string, num: number, database: string, size: number }>(
       `SELECT current_setting('server_version') AS version, current_setting('server_version_num')::int AS num,
         current_database() AS database, pg_database_size(current_database())::float8 AS size`)
@@ -93,7 +93,7 @@ export async function takeBackup(target: TargetConfig, opts: TakeBackupOptions, 
     return manifest
   } finally {
     // Ends the read-only snapshot transaction and releases the advisory lock.
-    await session.end().catch(() => {})
+    await held?.release()
   }
 }
 

@@ -1,12 +1,12 @@
 import type { AutoParams, ChecklistItemTemplate, ChecklistPhase, ChecklistTemplate } from '../../contract/checklists'
+import { backupMaxAgeHours } from '../backups/newest'
 import type { ChecklistOverrides } from './overrides'
 
-export const DEFAULT_BACKUP_MAX_AGE_HOURS = 24
 export const DEFAULT_CONNECTIONS_MAX_RATIO = 0.8
 
 /** The seed document's Pre-/Post-Deployment checklists, each claim it makes by hand turned into a live check where one exists. */
 export function checklistTemplate(phase: ChecklistPhase, overrides: ChecklistOverrides = {}): ChecklistTemplate {
-  const backup: AutoParams = { maxAgeHours: overrides.backupMaxAgeHours ?? DEFAULT_BACKUP_MAX_AGE_HOURS }
+  const backup: AutoParams = { maxAgeHours: backupMaxAgeHours(overrides) }
   const connections: AutoParams = { maxRatio: overrides.connectionsMaxRatio ?? DEFAULT_CONNECTIONS_MAX_RATIO }
   const items = phase === 'pre' ? preItems(backup, connections) : postItems(connections)
   const taken = new Set(items.map((i) => i.key))

@@ -38,3 +38,13 @@ export async function findJobByKey(db: pg.Pool, kind: string, target: string, ke
   const { rows } = await db.query<Job>(`SELECT ${COLUMNS} FROM jobs WHERE kind = $1 AND target = $2 AND idempotency_key = $3`, [kind, target, key])
   return rows[0] ?? null
 }
+
+export interface FailedJob { id: number, kind: string, status: string, error: string | null }
+
+/** Jobs of a target that failed or were interrupted since `since`, newest first. */
+export async function listFailedJobs(db: pg.Pool, target: string, since: Date): Promise<FailedJob[]> {
+  const { rows } = await db.query<FailedJob>(
+    `SELECT id, kind, status, error FROM jobs WHERE target = $1 AND status IN ('failed', 'interrupted')
+     AND coalesce(finished_at, created_at) >= $2 ORDER BY id DESC`, [target, since])
+  return rows
+}

@@ -1,9 +1,8 @@
 import type pg from 'pg'
-import type { Job, JobLogLine } from '../../contract/api'
+import { isFinalJob, type Job, type JobLogLine } from '../../contract/api'
 import { getJob } from './store'
 
 const POLL_MS = 300
-const FINISHED = new Set(['succeeded', 'failed', 'interrupted'])
 
 export type JobEvent = { type: 'job', job: Job } | { type: 'log', lines: JobLogLine[] }
 
@@ -27,7 +26,7 @@ export async function watchJob(db: pg.Pool, id: number, emit: (e: JobEvent) => P
       lastJson = json
       await emit({ type: 'job', job })
     }
-    if (FINISHED.has(job.status)) return
+    if (isFinalJob(job.status)) return
     await new Promise((r) => setTimeout(r, POLL_MS))
   }
 }

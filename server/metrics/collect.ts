@@ -1,5 +1,7 @@
 import type pg from 'pg'
+import { isDriftedOrMissing, isPendingOrFailed } from '../../contract/migrations'
 import { listBackups } from '../backups/inventory'
+import { backupAgeMs, newestVerifiedBackup } from '../backups/newest'
 import { connectionUse } from '../checklists/auto/connections-headroom'
 import type { ListBackups } from '../checklists/auto/context'
 import type { TargetConfig } from '../config/schema'
@@ -50,15 +52,15 @@ async function sampleTarget(consoleDb: pg.Pool, target: TargetConfig, opts: { no
   const sample: TargetSample = { reachable: use ? 1 : 0 }
   const backups = await attempt(() => (opts.listBackups ?? listBackups)(consoleDb, target))
   if (backups) {
-    const newest = backups.filter((b) => b.status === 'verified').map((b) => Date.parse(b.createdAt)).sort((a, b) => b - a)[0]
-    sample.backupAgeSeconds = newest === undefined ? Infinity : Math.max(0, Math.round((now.getTime() - newest) / 1000))
+    const newest = newestVerifiedBackup(backups)
+    sample.backupAgeSeconds = newest ? Math.max(0, Math.round(backupAgeMs(newest, now) / 1000)) : Infinity
   }
   if (!use || !env) return sample
   sample.connectionsRatio = Number(use.ratio.toFixed(4))
   const status = await attempt(async () => migrationStatus(migrationPool(target), target.migrationsTable, (await discoverMigrations(target.migrationsDir)).files))
   if (status) {
-    sample.pending = status.migrations.filter((m) => m.status === 'pending' || m.status === 'failed').length
-    sample.drifted = status.migrations.filter((m) => m.status === 'drifted' || m.status === 'missing').length
+    sample.pending = status.migrations.filter(isPendingOrFailed).length
+    sample.drifted = status.migrations.filter(isDriftedOrMissing).length
   }
   const role = appRoleOf(target, env)
   const review = role ? await attempt(() => privilegeReview(targetPool(target, env), role)) : null

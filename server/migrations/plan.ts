@@ -1,4 +1,4 @@
-import type { LintFinding, MigrationRow, MigrationStatement } from '../../contract/migrations'
+import { isDriftedOrMissing, isPendingOrFailed, type LintFinding, type MigrationRow, type MigrationStatement } from '../../contract/migrations'
 import { RefusedError } from '../errors'
 
 export interface RunOptions { upTo?: string, acknowledge: string[], override?: { reason: string } }
@@ -16,12 +16,12 @@ const refuse = (status: 400 | 409, code: string, message: string, data?: Record<
  * Pure: the same inputs always give the same answer, which is what the tests pin down.
  */
 export function planRun(rows: MigrationRow[], statements: Map<string, MigrationStatement[]>, opts: RunOptions, backup: BackupFreshness): Plan {
-  const broken = rows.filter((r) => r.status === 'drifted' || r.status === 'missing')
+  const broken = rows.filter(isDriftedOrMissing)
   if (broken.length) {
     return refuse(409, 'drift', `Refusing to run: ${broken.map((r) => `${r.name} is ${r.status}`).join(', ')}. Restore the applied files exactly as they ran.`,
       { migrations: broken.map((r) => ({ name: r.name, status: r.status })) })
   }
-  const pending = rows.filter((r) => r.status === 'pending' || r.status === 'failed')
+  const pending = rows.filter(isPendingOrFailed)
   if (opts.upTo !== undefined && !pending.some((r) => r.name === opts.upTo)) {
     return refuse(400, 'up-to', `Invalid body: upTo: "${opts.upTo}" is not a pending migration`, { issues: [{ field: 'upTo', message: 'not a pending migration' }] })
   }

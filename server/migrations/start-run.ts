@@ -1,10 +1,8 @@
 import type pg from 'pg'
-import type { MigrationStatement } from '../../contract/migrations'
-import { recordAudit } from '../audit/record'
+import { isPendingOrFailed, type MigrationStatement } from '../../contract/migrations'
 import type { TargetConfig } from '../config/schema'
 import { BusyError } from '../errors'
-import { runJob } from '../jobs/run'
-import { createJob, findJobByKey } from '../jobs/store'
+import { holdAdvisoryLock, startJob, type HeldLock, type JobPlan } from '../jobs/lifecycle'
 import { applyMigrations } from './apply'
 import { migrationPool } from './connection'
 import { splitStatements } from './lint/statements'
@@ -23,51 +21,37 @@ export type StartResult = { jobId: number, created: boolean } | { refusal: Refus
 
 export async function startMigrationRun(consoleDb: pg.Pool, target: TargetConfig, actor: string, req: StartRun,
   newestUsableBackupAt: () => Promise<Date | null>): Promise<StartResult> {
-  if (req.idempotencyKey) {
-    const existing = await findJobByKey(consoleDb, JOB_KIND, target.id, req.idempotencyKey)
-    if (existing) return { jobId: existing.id, created: false }
-  }
-  const pool = migrationPool(target)
-  const client = await pool.connect()
-  const release = async () => {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {})
-    client.release()
-  }
-  const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [MIGRATION_LOCK_KEY])
-    .catch(async (err) => { client.release(); throw err })
-  if (!rows[0].locked) {
-    client.release()
-    throw new MigrationBusyError(`A migration run is already in progress on ${target.label}`)
-  }
-  try {
-    const { view, files, serverVersionNum: version } = await loadMigrations(pool, target)
-    const statements = new Map<string, MigrationStatement[]>()
-    for (const row of view.migrations) {
-      const file = files.get(row.name)
-      if (file && (row.status === 'pending' || row.status === 'failed') && !row.findings.some((f) => f.rule === 'parse-error')) {
-        statements.set(row.name, await splitStatements(file.sql, version))
-      }
+  return startJob(consoleDb, {
+    kind: JOB_KIND, target: target.id, actor, idempotencyKey: req.idempotencyKey,
+    lock: () => lockMigrations(target),
+    plan: (client) => planJob(client, target, actor, req, newestUsableBackupAt),
+  })
+}
+
+async function lockMigrations(target: TargetConfig): Promise<HeldLock<pg.PoolClient>> {
+  const client = await migrationPool(target).connect()
+  return holdAdvisoryLock(client, [MIGRATION_LOCK_KEY], () => new MigrationBusyError(`A migration run is already in progress on ${target.label}`),
+    (err) => client.release(err))
+}
+
+// Under the lock: the files as read now are the bytes the run applies, on the client that holds the lock.
+async function planJob(client: pg.PoolClient, target: TargetConfig, actor: string, req: StartRun,
+  newestUsableBackupAt: () => Promise<Date | null>): Promise<JobPlan<{ applied: string[] }> | { refusal: Refusal }> {
+  const { view, files, serverVersionNum: version } = await loadMigrations(migrationPool(target), target)
+  const statements = new Map<string, MigrationStatement[]>()
+  for (const row of view.migrations) {
+    const file = files.get(row.name)
+    if (file && isPendingOrFailed(row) && !row.findings.some((f) => f.rule === 'parse-error')) {
+      statements.set(row.name, await splitStatements(file.sql, version))
     }
-    const plan = planRun(view.migrations, statements, req, { newestUsableAt: await newestUsableBackupAt(), maxAgeMinutes: target.preMigrationBackupMaxAgeMinutes, now: new Date() })
-    if (!plan.ok) {
-      await release()
-      return { refusal: plan.refusal }
-    }
-    const names = plan.run.map((r) => r.name)
-    const { job } = await createJob(consoleDb, {
-      kind: JOB_KIND, target: target.id, createdBy: actor, idempotencyKey: req.idempotencyKey,
-      params: { migrations: names, acknowledged: plan.acknowledged, ...(req.override ? { override: req.override.reason } : {}) },
-    })
-    const toApply = plan.run.map((r) => ({ name: r.name, checksum: r.checksum!, statements: statements.get(r.name)! }))
-    void runJob(consoleDb, job.id, (ctx) => applyMigrations(client, toApply, {
+  }
+  const plan = planRun(view.migrations, statements, req, { newestUsableAt: await newestUsableBackupAt(), maxAgeMinutes: target.preMigrationBackupMaxAgeMinutes, now: new Date() })
+  if (!plan.ok) return { refusal: plan.refusal }
+  const toApply = plan.run.map((r) => ({ name: r.name, checksum: r.checksum!, statements: statements.get(r.name)! }))
+  return {
+    params: { migrations: plan.run.map((r) => r.name), acknowledged: plan.acknowledged, ...(req.override ? { override: req.override.reason } : {}) },
+    run: (ctx) => applyMigrations(client, toApply, {
       table: target.migrationsTable, actor, lockTimeout: target.lockTimeout, statementTimeout: target.statementTimeout,
-    }, ctx))
-      .then((result) => recordAudit(consoleDb, { actor, action: 'migrations.run.finished', target: target.id, params: { jobId: job.id }, outcome: result ? 'ok' : 'failed' }))
-      .catch(() => {})
-      .finally(release)
-    return { jobId: job.id, created: true }
-  } catch (err) {
-    await release()
-    throw err
+    }, ctx),
   }
 }

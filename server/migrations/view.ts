@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { MigrationDetail, MigrationRow, MigrationsView, MigrationStatusRow } from '../../contract/migrations'
+import { isPendingOrFailed, type MigrationDetail, type MigrationRow, type MigrationsView, type MigrationStatusRow } from '../../contract/migrations'
 import type { TargetConfig } from '../config/schema'
 import { serverVersionNum } from './connection'
 import { discoverMigrations, type MigrationFile } from './discover'
@@ -7,7 +7,7 @@ import { lintSqlLive } from './lint/live'
 import { migrationStatus } from './status'
 
 // Applied migrations are history: only what could still run (or changed since) is linted for the list.
-const LINTED = new Set(['pending', 'failed', 'drifted'])
+const linted = (row: MigrationStatusRow) => isPendingOrFailed(row) || row.status === 'drifted'
 
 export interface LoadedMigrations {
   view: MigrationsView
@@ -18,7 +18,7 @@ export interface LoadedMigrations {
 
 /** Reads the directory once, compares it with the tracking table, and lints the rows `lint` picks. */
 export async function loadMigrations(pool: pg.Pool, target: TargetConfig,
-  lint: (row: MigrationStatusRow) => boolean = (row) => LINTED.has(row.status)): Promise<LoadedMigrations> {
+  lint: (row: MigrationStatusRow) => boolean = linted): Promise<LoadedMigrations> {
   const { exists, files, ignored } = await discoverMigrations(target.migrationsDir)
   const [status, version] = await Promise.all([migrationStatus(pool, target.migrationsTable, files), serverVersionNum(pool)])
   const byName = new Map(files.map((f) => [f.name, f]))

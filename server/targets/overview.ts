@@ -1,6 +1,7 @@
 import type pg from 'pg'
-import type { BackupsSummary, Connection, MigrationsSummary, Overview, PrivilegesSummary, TargetSummary } from '../../contract/api'
-import { listBackups } from '../backups/inventory'
+import type { Connection, MigrationsSummary, Overview, PrivilegesSummary, TargetSummary } from '../../contract/api'
+import { isPendingOrFailed } from '../../contract/migrations'
+import { backupsSummary, loadBackupFreshness } from '../backups/freshness'
 import { errorText } from '../database/error-text'
 import type { TargetConfig } from '../config/schema'
 import { appRoleOf } from '../envfile/connection'
@@ -15,12 +16,15 @@ export async function targetOverview(consoleDb: pg.Pool, target: TargetConfig): 
   const env = readEnvFile(target.envFile)
   const connection = await probeConnection(target, env)
   const appRole = appRoleOf(target, env)
-  const [privileges, migrations, backups] = await Promise.all([
+  const [privileges, migrations, backupFreshness] = await Promise.all([
     connection.ok ? privilegesSummary(target, env, appRole) : null,
     connection.ok ? migrationsSummary(target) : null,
-    backupsSummary(consoleDb, target),
+    loadBackupFreshness(consoleDb, target),
   ])
-  return { target: { id: target.id, label: target.label }, connection, appRole, skipMigrations: skipMigrationsState(env), privileges, migrations, backups }
+  return {
+    target: { id: target.id, label: target.label }, connection, appRole, skipMigrations: skipMigrationsState(env), privileges, migrations,
+    backups: backupsSummary(backupFreshness), backupFreshness,
+  }
 }
 
 export async function listTargets(targets: TargetConfig[]): Promise<TargetSummary[]> {
@@ -57,27 +61,11 @@ async function migrationsSummary(target: TargetConfig): Promise<MigrationsSummar
   try {
     const view = await migrationsView(migrationPool(target), target)
     const count = (s: string) => view.migrations.filter((m) => m.status === s).length
-    const waiting = view.migrations.filter((m) => m.status === 'pending' || m.status === 'failed')
+    const waiting = view.migrations.filter(isPendingOrFailed)
     return {
       total: view.migrations.length, applied: count('applied'), pending: count('pending'), failed: count('failed'),
       drifted: count('drifted'), missing: count('missing'),
       destructivePending: waiting.filter((m) => m.findings.some((f) => f.severity === 'destructive' && !f.acknowledged)).length,
-    }
-  } catch (err) {
-    return { error: errorText(err) }
-  }
-}
-
-// Backups are files on this host: they are known even while the database is down.
-async function backupsSummary(consoleDb: pg.Pool, target: TargetConfig): Promise<BackupsSummary> {
-  try {
-    const all = await listBackups(consoleDb, target)
-    const newest = all.find((b) => b.status !== 'partial')
-    const verified = all.find((b) => b.status === 'verified')
-    return {
-      count: all.length,
-      newest: newest ? { id: newest.id, status: newest.status, createdAt: newest.createdAt } : null,
-      newestVerifiedAt: verified?.createdAt ?? null,
     }
   } catch (err) {
     return { error: errorText(err) }

@@ -1,10 +1,11 @@
 import type { AutoResult } from '../../../contract/checklists'
+import { isDriftedOrMissing } from '../../../contract/migrations'
 import { result, type CheckContext } from './context'
 
 /** Passes when every applied migration still matches its file and none was deleted. */
 export async function checkNoDrift(ctx: CheckContext): Promise<AutoResult> {
   const { migrations } = await ctx.migrations()
-  const broken = migrations.filter((m) => m.status === 'drifted' || m.status === 'missing')
+  const broken = migrations.filter(isDriftedOrMissing)
   if (broken.length) {
     return result(ctx, false, `${broken.length} drifted or missing`, broken.map((m) => `${m.name} is ${m.status}`).join(', '))
   }

@@ -1,10 +1,11 @@
 import type { AutoResult } from '../../../contract/checklists'
+import { isPendingOrFailed } from '../../../contract/migrations'
 import { result, type CheckContext } from './context'
 
 /** Passes when every migration file has been applied: nothing pending, nothing left failed. */
 export async function checkNoPending(ctx: CheckContext): Promise<AutoResult> {
   const { migrations } = await ctx.migrations()
-  const waiting = migrations.filter((m) => m.status === 'pending' || m.status === 'failed')
+  const waiting = migrations.filter(isPendingOrFailed)
   if (waiting.length) {
     return result(ctx, false, `${waiting.length} not applied`, waiting.map((m) => `${m.name} is ${m.status}`).join(', '))
   }
