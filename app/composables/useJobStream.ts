@@ -1,8 +1,7 @@
 import { onBeforeUnmount, ref, watch, type Ref } from 'vue'
-import type { Job, JobLogLine } from '../../contract/api'
+import { isFinalJob, type Job, type JobLogLine } from '../../contract/api'
 import { jobEventsUrl } from '../api/jobs'
 
-const FINISHED = new Set(['succeeded', 'failed', 'interrupted'])
 
 /** Follows a job over server-sent events: its state and its log, until it finishes. */
 export function useJobStream(jobId: Ref<number | null>) {
@@ -19,11 +18,11 @@ export function useJobStream(jobId: Ref<number | null>) {
     source = new EventSource(jobEventsUrl(id))
     source.addEventListener('job', (e) => {
       job.value = JSON.parse((e as MessageEvent).data)
-      if (job.value && FINISHED.has(job.value.status)) close()
+      if (job.value && isFinalJob(job.value.status)) close()
     })
     source.addEventListener('log', (e) => { log.value = [...log.value, ...JSON.parse((e as MessageEvent).data)] })
     // The server ends the stream when the job finishes; EventSource would reconnect, so stop it here.
-    source.onerror = () => { if (!job.value || FINISHED.has(job.value.status)) close() }
+    source.onerror = () => { if (!job.value || isFinalJob(job.value.status)) close() }
   }, { immediate: true })
   onBeforeUnmount(close)
   return { job, log }
