@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { asSuperuser, cluster } from '../support/db'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 import { json } from '../support/http'
+import { jobsOverHttp, waitForJob } from '../support/jobs'
 
 describe('backups over HTTP', () => {
   let c: ConsoleFixture
@@ -26,13 +27,7 @@ describe('backups over HTTP', () => {
   })
   afterAll(async () => { await c?.cleanup() })
   const take = (cookie: string, body: unknown) => c.request('/api/targets/main/backups', { method: 'POST', cookie, body })
-  async function finished(jobId: number) {
-    for (;;) {
-      const job = await json(await c.request(`/api/jobs/${jobId}`, { cookie: admin }))
-      if (['succeeded', 'failed', 'interrupted'].includes(job.status)) return job
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
+  const finished = (jobId: number) => waitForJob(jobsOverHttp((path) => c.request(path, { cookie: admin })), jobId)
 
   it('starts empty, refuses viewers and a wrong confirmation', async () => {
     expect(await json(await c.request('/api/targets/main/backups', { cookie: viewer }))).toEqual([])

@@ -6,6 +6,7 @@ import { startConsoleProcess } from '../support/console'
 import { asSuperuser, cluster } from '../support/db'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 import { json } from '../support/http'
+import { jobsOverHttp, waitForJob } from '../support/jobs'
 
 describe('backup faults a person would otherwise learn about during a restore', () => {
   let c: ConsoleFixture
@@ -21,13 +22,8 @@ describe('backup faults a person would otherwise learn about during a restore', 
   })
   afterAll(async () => { await c?.cleanup() })
   const backups = async (cookieNow = cookie, url = c.url) => json(await fetch(`${url}/api/targets/main/backups`, { headers: { cookie: cookieNow } }))
-  async function finished(jobId: number, url = c.url, cookieNow = cookie) {
-    for (;;) {
-      const job = await json(await fetch(`${url}/api/jobs/${jobId}`, { headers: { cookie: cookieNow } }))
-      if (['succeeded', 'failed', 'interrupted'].includes(job.status)) return job
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
+  const finished = (jobId: number, url = c.url, cookieNow = cookie) =>
+    waitForJob(jobsOverHttp((path) => fetch(`${url}${path}`, { headers: { cookie: cookieNow } })), jobId)
 
   it('recognises random bytes named .dump as corrupt by reading them', async () => {
     const file = join(backupsDir, 'random_bytes.dump')

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { asSuperuser, cluster } from '../support/db'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 import { json } from '../support/http'
+import { jobsOverHttp, waitForJob } from '../support/jobs'
 
 describe('migrations over HTTP', () => {
   let c: ConsoleFixture
@@ -23,13 +24,7 @@ describe('migrations over HTTP', () => {
   })
   afterAll(async () => { await c?.cleanup() })
   const run = (cookie: string, body: unknown) => c.request('/api/targets/main/migrations/run', { method: 'POST', cookie, body })
-  async function finished(jobId: number) {
-    for (;;) {
-      const job = await json(await c.request(`/api/jobs/${jobId}`, { cookie: admin }))
-      if (['succeeded', 'failed'].includes(job.status)) return job
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
+  const finished = (jobId: number) => waitForJob(jobsOverHttp((path) => c.request(path, { cookie: admin })), jobId)
 
   it('lists pending migrations with parser findings, and shows one with its SQL', async () => {
     const list = await json(await c.request('/api/targets/main/migrations', { cookie: viewer }))

@@ -9,6 +9,7 @@ import { migrationPool } from '../../server/migrations/connection'
 import { MigrationBusyError, startMigrationRun, type StartRun } from '../../server/migrations/start-run'
 import { migrationsView } from '../../server/migrations/view'
 import { cluster, createConsoleDatabase, createTestDatabase } from '../support/db'
+import { jobsFrom, waitForJob } from '../support/jobs'
 
 const fresh = async () => new Date()
 const stale = async () => new Date(Date.now() - 3 * 3600_000)
@@ -20,13 +21,7 @@ describe('guarded migration runs on a real database', () => {
   let target: ReturnType<typeof targetConfigSchema.parse>
   const write = (name: string, sql: string) => writeFileSync(join(dir, `${name}.sql`), sql)
   const start = (req: Partial<StartRun> = {}, backup = fresh) => startMigrationRun(consoleDb.pool, target, 'alice', { acknowledge: [], ...req }, backup)
-  async function finished(jobId: number) {
-    for (;;) {
-      const job = await getJob(consoleDb.pool, jobId)
-      if (job && ['succeeded', 'failed', 'interrupted'].includes(job.status)) return job
-      await new Promise((r) => setTimeout(r, 50))
-    }
-  }
+  const finished = (jobId: number) => waitForJob(jobsFrom((id) => getJob(consoleDb.pool, id)), jobId, { intervalMs: 50 })
   const status = async () => Object.fromEntries((await migrationsView(migrationPool(target), target)).migrations.map((m) => [m.name, m.status]))
   const tableExists = async (name: string) => (await app.pool.query('SELECT to_regclass($1) AS t', [name])).rows[0].t !== null
 
