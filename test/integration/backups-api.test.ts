@@ -7,6 +7,7 @@ import { asSuperuser, cluster } from '../support/db'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 import { json } from '../support/http'
 import { jobsOverHttp, waitForJob } from '../support/jobs'
+import { once } from '../support/once'
 
 describe('backups over HTTP', () => {
   let c: ConsoleFixture
@@ -28,6 +29,11 @@ describe('backups over HTTP', () => {
   afterAll(async () => { await c?.cleanup() })
   const take = (cookie: string, body: unknown) => c.request('/api/targets/main/backups', { method: 'POST', cookie, body })
   const finished = (jobId: number) => waitForJob(jobsOverHttp((path) => c.request(path, { cookie: admin })), jobId)
+  // The one backup of this file: taken by the first test that needs it, so each test also passes alone.
+  const backup = once(async () => {
+    const res = await take(operator, { confirm: 'main', label: 'before deploy' })
+    return { status: res.status, job: await finished((await json(res)).jobId) }
+  })
 
   it('starts empty, refuses viewers and a wrong confirmation', async () => {
     expect(await json(await c.request('/api/targets/main/backups', { cookie: viewer }))).toEqual([])
@@ -38,9 +44,8 @@ describe('backups over HTTP', () => {
   })
 
   it('takes a backup as an operator: a job with table progress, then a listed custom dump with its manifest', async () => {
-    const res = await take(operator, { confirm: 'main', label: 'before deploy' })
-    expect(res.status).toBe(202)
-    const job = await finished((await json(res)).jobId)
+    const { status, job } = await backup()
+    expect(status).toBe(202)
     expect(job.error).toBeNull()
     expect(job.status).toBe('succeeded')
     expect(job.progress.done).toBe(job.progress.total)
@@ -64,6 +69,7 @@ describe('backups over HTTP', () => {
   })
 
   it('restore-tests a backup into a scratch database and marks it verified', async () => {
+    await backup()
     const [entry] = await json(await c.request('/api/targets/main/backups', { cookie: viewer }))
     const res = await c.request(`/api/targets/main/backups/${entry.id}/verify`, { method: 'POST', cookie: operator, body: {} })
     expect(res.status).toBe(202)
@@ -80,6 +86,7 @@ describe('backups over HTTP', () => {
   })
 
   it('downloads exactly the file for operators, and nothing outside the backups dir', async () => {
+    await backup()
     const [entry] = await json(await c.request('/api/targets/main/backups', { cookie: viewer }))
     expect((await c.request(`/api/targets/main/backups/${entry.id}/download`, { cookie: viewer })).status).toBe(403)
     const res = await c.request(`/api/targets/main/backups/${entry.id}/download`, { cookie: operator })
@@ -95,6 +102,7 @@ describe('backups over HTTP', () => {
   })
 
   it('lets a migration run without an override once a fresh backup exists', async () => {
+    await backup()
     writeFileSync(join(c.targets[0].dir, 'migrations', '001_noop.sql'), 'CREATE TABLE IF NOT EXISTS noop (id int);\n')
     const res = await c.request('/api/targets/main/migrations/run', { method: 'POST', cookie: admin, body: { confirm: 'main' } })
     expect(res.status).toBe(202)
@@ -102,6 +110,7 @@ describe('backups over HTTP', () => {
   })
 
   it('previews retention and prunes only with an admin confirmation, keeping the newest backups', async () => {
+    await backup()
     const plan = await json(await c.request('/api/targets/main/backups/retention', { cookie: viewer }))
     expect(plan.remove).toEqual([])
     expect(plan.keep.length).toBe(1)
