@@ -6,6 +6,7 @@ import { asSuperuser, cluster } from '../support/db'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 import { json } from '../support/http'
 import { jobsOverHttp, waitForJob } from '../support/jobs'
+import { once } from '../support/once'
 
 describe('migrations over HTTP', () => {
   let c: ConsoleFixture
@@ -25,6 +26,14 @@ describe('migrations over HTTP', () => {
   afterAll(async () => { await c?.cleanup() })
   const run = (cookie: string, body: unknown) => c.request('/api/targets/main/migrations/run', { method: 'POST', cookie, body })
   const finished = (jobId: number) => waitForJob(jobsOverHttp((path) => c.request(path, { cookie: admin })), jobId)
+  // The refused attempts, made once by the first test that needs them (the run's audit trail starts with them).
+  const refusedRuns = once(async () => ({
+    byViewer: await run(viewer, { confirm: 'main' }),
+    wrong: await run(admin, { confirm: 'prod' }),
+    noBackup: await run(admin, { confirm: 'main', upTo: '001_widgets' }),
+    destructive: await run(admin, { confirm: 'main', override: { reason: 'staging copy, no data' } }),
+    badAck: await run(admin, { confirm: 'main', acknowledge: ['drop everything'] }),
+  }))
 
   it('lists pending migrations with parser findings, and shows one with its SQL', async () => {
     const list = await json(await c.request('/api/targets/main/migrations', { cookie: viewer }))
@@ -38,24 +47,22 @@ describe('migrations over HTTP', () => {
   })
 
   it('guards the run: viewer 403, wrong confirm 400, no backup 409 with a code, destructive 409 listing findings', async () => {
-    expect((await run(viewer, { confirm: 'main' })).status).toBe(403)
-    const wrong = await run(admin, { confirm: 'prod' })
+    const { byViewer, wrong, noBackup, destructive, badAck } = await refusedRuns()
+    expect(byViewer.status).toBe(403)
     expect(wrong.status).toBe(400)
     expect((await json(wrong)).message).toContain('confirm')
-    const noBackup = await run(admin, { confirm: 'main', upTo: '001_widgets' })
     expect(noBackup.status).toBe(409)
     expect((await json(noBackup)).data.code).toBe('no-fresh-backup')
-    const destructive = await run(admin, { confirm: 'main', override: { reason: 'staging copy, no data' } })
     expect(destructive.status).toBe(409)
     const body = await json(destructive)
     expect(body.data.code).toBe('unacknowledged')
     expect(body.data.findings[0].acknowledgeAs).toBe('002_drop_old:drop-table')
-    const badAck = await run(admin, { confirm: 'main', acknowledge: ['drop everything'] })
     expect(badAck.status).toBe(400)
     expect((await json(badAck)).message).toContain('acknowledge')
   })
 
   it('runs with acknowledgement and override: 202, the job applies both, the audit log has every attempt', async () => {
+    await refusedRuns()
     const res = await run(admin, { confirm: 'main', acknowledge: ['002_drop_old:drop-table'], override: { reason: 'staging copy, no data' }, idempotencyKey: 'api-test-key-1' })
     expect(res.status).toBe(202)
     const { jobId } = await json(res)
