@@ -1,5 +1,5 @@
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { queryRows } from '../support/db'
 import { json } from '../support/http'
 import { once } from '../support/once'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
@@ -144,10 +144,7 @@ describe('auth, users and the security model', () => {
     await throttledMallory()
     await createOlga()
     await veraViewer()
-    const db = new pg.Client(c.consoleDatabaseUrl)
-    await db.connect()
-    const { rows } = await db.query('SELECT actor, action, params::text, outcome FROM audit_log ORDER BY id')
-    await db.end()
+    const rows = await queryRows(c.consoleDatabaseUrl, 'SELECT actor, action, params::text, outcome FROM audit_log ORDER BY id')
     expect(rows).toContainEqual(expect.objectContaining({ actor: 'admin', action: 'auth.login', outcome: 'ok' }))
     expect(rows).toContainEqual(expect.objectContaining({ actor: 'mallory', action: 'auth.login', outcome: 'throttled' }))
     expect(rows).toContainEqual(expect.objectContaining({ actor: 'admin', action: 'user.create', outcome: 'ok' }))

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { asSuperuser, cluster } from '../support/db'
+import { asSuperuser, cluster, queryRows } from '../support/db'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 import { json } from '../support/http'
 import { jobsOverHttp, waitForJob } from '../support/jobs'
@@ -77,10 +77,7 @@ describe('backups over HTTP', () => {
     expect(job.status).toBe('succeeded')
     const [after] = await json(await c.request('/api/targets/main/backups', { cookie: viewer }))
     expect(after).toMatchObject({ id: entry.id, status: 'verified' })
-    const scratch = await new pg.Client(cluster().adminUrl)
-    await scratch.connect()
-    const { rows } = await scratch.query("SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE 'dbsafe_verify_%'")
-    await scratch.end()
+    const rows = await queryRows(cluster().adminUrl, "SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE 'dbsafe_verify_%'")
     expect(rows[0].n).toBe(0)
     expect((await c.request('/api/targets/main/backups/nope.dump/verify', { method: 'POST', cookie: operator, body: {} })).status).toBe(404)
   })

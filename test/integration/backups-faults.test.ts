@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startConsoleProcess } from '../support/console'
+import { loginCookie, startConsoleProcess } from '../support/console'
 import { asSuperuser, cluster } from '../support/db'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 import { json } from '../support/http'
@@ -61,8 +61,7 @@ describe('backup faults a person would otherwise learn about during a restore', 
     await c.crash()
     const again = await startConsoleProcess(c.env)
     try {
-      const login = await fetch(`${again.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: c.adminPassword }) })
-      const cookie2 = login.headers.getSetCookie()[0].split(';')[0]
+      const cookie2 = await loginCookie(again.url, 'admin', c.adminPassword)
       const job = await finished(jobId, again.url, cookie2)
       expect(job.status).toBe('interrupted')
       const usable = (await backups(cookie2, again.url)).filter((b: any) => b.status === 'verified' || b.status === 'unverified').map((b: any) => b.id)

@@ -1,5 +1,5 @@
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { queryRows } from '../support/db'
 import { json } from '../support/http'
 import { once } from '../support/once'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
@@ -154,10 +154,7 @@ describe('checklist runs over HTTP', () => {
   it('audits every action, refusals included', async () => {
     await preTicks()
     await preSignOffs()
-    const db = new pg.Client(c.consoleDatabaseUrl)
-    await db.connect()
-    const { rows } = await db.query(`SELECT actor, action, params, outcome FROM audit_log WHERE action LIKE 'checklist.%' ORDER BY id`)
-    await db.end()
+    const rows = await queryRows(c.consoleDatabaseUrl, `SELECT actor, action, params, outcome FROM audit_log WHERE action LIKE 'checklist.%' ORDER BY id`)
     const summary = rows.map((r) => `${r.action} ${r.actor} ${r.outcome.split(':')[0]}`)
     expect(summary.slice(0, 3)).toEqual(['checklist.start vic refused 403', 'checklist.start otto refused 400', 'checklist.start otto ok'])
     expect(summary).toContain('checklist.tick vic refused 403')

@@ -1,8 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { asSuperuser, cluster } from '../support/db'
+import { asSuperuser, cluster, queryRows } from '../support/db'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 import { json } from '../support/http'
 import { jobsOverHttp, waitForJob } from '../support/jobs'
@@ -75,10 +74,7 @@ describe('migrations over HTTP', () => {
     expect(list.migrations.map((m: any) => m.status)).toEqual(['applied', 'applied'])
     expect(list.migrations[0].appliedBy).toBe('admin')
 
-    const db = new pg.Client(c.consoleDatabaseUrl)
-    await db.connect()
-    const { rows } = await db.query("SELECT actor, outcome, params FROM audit_log WHERE action = 'migrations.run' ORDER BY id")
-    await db.end()
+    const rows = await queryRows(c.consoleDatabaseUrl, "SELECT actor, outcome, params FROM audit_log WHERE action = 'migrations.run' ORDER BY id")
     expect(rows.map((r) => r.outcome.split(':')[0])).toEqual(['refused 403', 'refused 400', 'refused 409', 'refused 409', 'refused 400', 'ok', 'ok'])
     expect(rows[5].params).toMatchObject({ overrideReason: 'staging copy, no data', jobId })
   })

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { queryRows } from '../support/db'
 import { json } from '../support/http'
 import { once } from '../support/once'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
@@ -66,10 +66,7 @@ describe('PUT /api/targets/:target/skip-migrations (guarded)', () => {
     await refused()
     await offAndOn()
     await noEnvFile()
-    const db = new pg.Client(c.consoleDatabaseUrl)
-    await db.connect()
-    const { rows } = await db.query("SELECT actor, target, params, outcome FROM audit_log WHERE action = 'skip-migrations.set' ORDER BY id")
-    await db.end()
+    const rows = await queryRows(c.consoleDatabaseUrl, "SELECT actor, target, params, outcome FROM audit_log WHERE action = 'skip-migrations.set' ORDER BY id")
     expect(rows.map((r) => [r.actor, r.target, r.outcome.split(':')[0]])).toEqual([
       ['viv', 'main', 'refused 403'], ['admin', 'main', 'refused 400'], ['admin', 'main', 'refused 400'],
       ['admin', 'main', 'ok'], ['admin', 'main', 'ok'], ['admin', 'no-env', 'refused 409'],

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiRoutes } from '../support/api-routes'
+import { queryRows } from '../support/db'
 import { json } from '../support/http'
 import { once } from '../support/once'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
@@ -58,10 +58,7 @@ describe('API tokens: read-only, the gate and /metrics only', () => {
     expect(listText).not.toContain(token.slice(7))
     expect(JSON.parse(listText)).toEqual([expect.objectContaining({ id: tokenId, name: 'CI deploy', scope: 'read', createdBy: 'admin', revokedAt: null })])
     expect((await c.request('/api/tokens', { cookie: viewer })).status).toBe(403)
-    const db = new pg.Client(c.consoleDatabaseUrl)
-    await db.connect()
-    const { rows } = await db.query('SELECT token_hash FROM api_tokens')
-    await db.end()
+    const rows = await queryRows(c.consoleDatabaseUrl, 'SELECT token_hash FROM api_tokens')
     expect(rows).toEqual([{ token_hash: createHash('sha256').update(token).digest('hex') }])
   })
 
@@ -137,10 +134,7 @@ describe('API tokens: read-only, the gate and /metrics only', () => {
 
   it('audits creation and revocation without the token', async () => {
     await revokeToken()
-    const db = new pg.Client(c.consoleDatabaseUrl)
-    await db.connect()
-    const { rows } = await db.query(`SELECT actor, action, params, outcome FROM audit_log WHERE action LIKE 'token.%' ORDER BY id`)
-    await db.end()
+    const rows = await queryRows(c.consoleDatabaseUrl, `SELECT actor, action, params, outcome FROM audit_log WHERE action LIKE 'token.%' ORDER BY id`)
     expect(rows.map((r) => `${r.action} ${r.actor} ${r.outcome.split(':')[0]}`)).toEqual([
       'token.create to refused 403', 'token.create admin refused 400', 'token.create admin ok',
       'token.revoke to refused 403', 'token.revoke admin ok', 'token.revoke admin refused 404',

@@ -30,11 +30,16 @@ export async function createTestDatabase(label: string): Promise<{ name: string,
   }
 }
 
-/** Runs statements as the cluster superuser on the given database. */
-export async function asSuperuser(url: string, sql: string): Promise<void> {
+/** One query on its own connection (closed again), e.g. reading the audit log or the cluster's databases. */
+export async function queryRows(url: string, sql: string, params?: unknown[]): Promise<any[]> {
   const client = new pg.Client(url)
   await client.connect()
-  try { await client.query(sql) } finally { await client.end() }
+  try { return (await client.query(sql, params)).rows } finally { await client.end() }
+}
+
+/** Runs statements as the cluster superuser on the given database. */
+export async function asSuperuser(url: string, sql: string): Promise<void> {
+  await queryRows(url, sql)
 }
 
 /** A fresh console state database, migrated as the console migrates it at start-up. */
