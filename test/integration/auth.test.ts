@@ -1,6 +1,7 @@
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { queryRows } from '../support/db'
 import { json } from '../support/http'
+import { once } from '../support/once'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 
 describe('auth, users and the security model', () => {
@@ -11,6 +12,28 @@ describe('auth, users and the security model', () => {
     admin = await c.login('admin', c.adminPassword)
   })
   afterAll(async () => { await c?.cleanup() })
+  // What later tests (the users list, the audit log) build on: each done once, by the first test that needs it.
+  const wrongLogins = once(async () => {
+    const responses = []
+    for (const body of [{ username: 'admin', password: 'wrong-password' }, { username: 'nobody', password: 'whatever' }]) {
+      responses.push(await c.request('/api/auth/login', { method: 'POST', body }))
+    }
+    return responses
+  })
+  const throttledMallory = once(async () => {
+    await c.request('/api/users', { method: 'POST', cookie: admin, body: { username: 'mallory', password: 'mallory-password-1', role: 'viewer' } })
+    const statuses = []
+    for (let i = 0; i < 6; i++) {
+      statuses.push((await c.request('/api/auth/login', { method: 'POST', body: { username: 'mallory', password: `guess-${i}` } })).status)
+    }
+    const right = await c.request('/api/auth/login', { method: 'POST', body: { username: 'mallory', password: 'mallory-password-1' } })
+    return { statuses, right }
+  })
+  const createOlga = once(() => c.request('/api/users', { method: 'POST', cookie: admin, body: { username: 'olga', password: 'operator-password', role: 'operator' } }))
+  const veraViewer = once(async () => {
+    await c.request('/api/users', { method: 'POST', cookie: admin, body: { username: 'vera', password: 'viewer-password', role: 'viewer' } })
+    return c.login('vera', 'viewer-password')
+  })
 
   it('answers health without a session', async () => {
     const res = await c.request('/api/health')
@@ -30,21 +53,15 @@ describe('auth, users and the security model', () => {
   })
 
   it('refuses wrong credentials with 401 and an unknown user alike', async () => {
-    for (const body of [{ username: 'admin', password: 'wrong-password' }, { username: 'nobody', password: 'whatever' }]) {
-      const res = await c.request('/api/auth/login', { method: 'POST', body })
+    for (const res of await wrongLogins()) {
       expect(res.status).toBe(401)
       expect(await json(res)).toEqual({ statusCode: 401, message: 'Wrong username or password' })
     }
   })
 
   it('rate-limits repeated failures for an account with 429, even with the right password', async () => {
-    await c.request('/api/users', { method: 'POST', cookie: admin, body: { username: 'mallory', password: 'mallory-password-1', role: 'viewer' } })
-    const statuses = []
-    for (let i = 0; i < 6; i++) {
-      statuses.push((await c.request('/api/auth/login', { method: 'POST', body: { username: 'mallory', password: `guess-${i}` } })).status)
-    }
+    const { statuses, right } = await throttledMallory()
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429])
-    const right = await c.request('/api/auth/login', { method: 'POST', body: { username: 'mallory', password: 'mallory-password-1' } })
     expect(right.status).toBe(429)
   })
 
@@ -56,7 +73,7 @@ describe('auth, users and the security model', () => {
   })
 
   it('lets an admin create users, 409 on a taken name, 400 naming the bad field', async () => {
-    const created = await c.request('/api/users', { method: 'POST', cookie: admin, body: { username: 'olga', password: 'operator-password', role: 'operator' } })
+    const created = await createOlga()
     expect(created.status).toBe(201)
     expect(await json(created)).toMatchObject({ username: 'olga', role: 'operator' })
     const again = await c.request('/api/users', { method: 'POST', cookie: admin, body: { username: 'olga', password: 'operator-password', role: 'viewer' } })
@@ -79,8 +96,7 @@ describe('auth, users and the security model', () => {
   })
 
   it('refuses lower roles with 403', async () => {
-    await c.request('/api/users', { method: 'POST', cookie: admin, body: { username: 'vera', password: 'viewer-password', role: 'viewer' } })
-    const viewer = await c.login('vera', 'viewer-password')
+    const viewer = await veraViewer()
     expect((await c.request('/api/users', { cookie: viewer })).status).toBe(403)
     const res = await c.request('/api/users', { method: 'POST', cookie: viewer, body: { username: 'eve', password: 'eve-password-123', role: 'admin' } })
     expect(res.status).toBe(403)
@@ -88,6 +104,7 @@ describe('auth, users and the security model', () => {
   })
 
   it('protects the last admin and deletes other users', async () => {
+    await createOlga()
     const users = await json(await c.request('/api/users', { cookie: admin }))
     const olga = users.find((u: { username: string }) => u.username === 'olga')
     expect((await c.request(`/api/users/${olga.id}`, { method: 'DELETE', cookie: admin })).status).toBe(200)
@@ -124,10 +141,10 @@ describe('auth, users and the security model', () => {
   })
 
   it('records logins and user changes in the audit log, and never a password in it or the log output', async () => {
-    const db = new pg.Client(c.consoleDatabaseUrl)
-    await db.connect()
-    const { rows } = await db.query('SELECT actor, action, params::text, outcome FROM audit_log ORDER BY id')
-    await db.end()
+    await throttledMallory()
+    await createOlga()
+    await veraViewer()
+    const rows = await queryRows(c.consoleDatabaseUrl, 'SELECT actor, action, params::text, outcome FROM audit_log ORDER BY id')
     expect(rows).toContainEqual(expect.objectContaining({ actor: 'admin', action: 'auth.login', outcome: 'ok' }))
     expect(rows).toContainEqual(expect.objectContaining({ actor: 'mallory', action: 'auth.login', outcome: 'throttled' }))
     expect(rows).toContainEqual(expect.objectContaining({ actor: 'admin', action: 'user.create', outcome: 'ok' }))
@@ -136,6 +153,8 @@ describe('auth, users and the security model', () => {
   })
 
   it('answers GET /api/audit with filters, newest first, paging back with before, and 400 for a bad filter', async () => {
+    await wrongLogins()
+    await throttledMallory()
     const failed = await json(await c.request('/api/audit?action=auth.&outcome=refused', { cookie: admin }))
     expect(failed.length).toBeGreaterThanOrEqual(6)
     expect(failed.every((e: any) => e.action === 'auth.login' && e.outcome !== 'ok')).toBe(true)

@@ -3,9 +3,11 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { asSuperuser, cluster, createRestoreRole } from '../support/db'
+import { asSuperuser, cluster, createRestoreRole, queryRows } from '../support/db'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 import { json } from '../support/http'
+import { jobsOverHttp, waitForJob } from '../support/jobs'
+import { once } from '../support/once'
 
 describe('backups over HTTP', () => {
   let c: ConsoleFixture
@@ -31,13 +33,12 @@ describe('backups over HTTP', () => {
     await restoreRole?.drop()
   })
   const take = (cookie: string, body: unknown) => c.request('/api/targets/main/backups', { method: 'POST', cookie, body })
-  async function finished(jobId: number) {
-    for (;;) {
-      const job = await json(await c.request(`/api/jobs/${jobId}`, { cookie: admin }))
-      if (['succeeded', 'failed', 'interrupted'].includes(job.status)) return job
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
+  const finished = (jobId: number) => waitForJob(jobsOverHttp((path) => c.request(path, { cookie: admin })), jobId)
+  // The one backup of this file: taken by the first test that needs it, so each test also passes alone.
+  const backup = once(async () => {
+    const res = await take(operator, { confirm: 'main', label: 'before deploy' })
+    return { status: res.status, job: await finished((await json(res)).jobId) }
+  })
 
   it('starts empty, refuses viewers and a wrong confirmation', async () => {
     expect(await json(await c.request('/api/targets/main/backups', { cookie: viewer }))).toEqual([])
@@ -48,9 +49,8 @@ describe('backups over HTTP', () => {
   })
 
   it('takes a backup as an operator: a job with table progress, then a listed custom dump with its manifest', async () => {
-    const res = await take(operator, { confirm: 'main', label: 'before deploy' })
-    expect(res.status).toBe(202)
-    const job = await finished((await json(res)).jobId)
+    const { status, job } = await backup()
+    expect(status).toBe(202)
     expect(job.error).toBeNull()
     expect(job.status).toBe('succeeded')
     expect(job.progress.done).toBe(job.progress.total)
@@ -74,6 +74,7 @@ describe('backups over HTTP', () => {
   })
 
   it('restore-tests a backup into a scratch database and marks it verified', async () => {
+    await backup()
     const [entry] = await json(await c.request('/api/targets/main/backups', { cookie: viewer }))
     const res = await c.request(`/api/targets/main/backups/${entry.id}/verify`, { method: 'POST', cookie: operator, body: {} })
     expect(res.status).toBe(202)
@@ -81,15 +82,13 @@ describe('backups over HTTP', () => {
     expect(job.status).toBe('succeeded')
     const [after] = await json(await c.request('/api/targets/main/backups', { cookie: viewer }))
     expect(after).toMatchObject({ id: entry.id, status: 'verified' })
-    const scratch = await new pg.Client(cluster().adminUrl)
-    await scratch.connect()
-    const { rows } = await scratch.query("SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE 'dbsafe_verify_%'")
-    await scratch.end()
+    const rows = await queryRows(cluster().adminUrl, "SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE 'dbsafe_verify_%'")
     expect(rows[0].n).toBe(0)
     expect((await c.request('/api/targets/main/backups/nope.dump/verify', { method: 'POST', cookie: operator, body: {} })).status).toBe(404)
   })
 
   it('downloads exactly the file for operators, and nothing outside the backups dir', async () => {
+    await backup()
     const [entry] = await json(await c.request('/api/targets/main/backups', { cookie: viewer }))
     expect((await c.request(`/api/targets/main/backups/${entry.id}/download`, { cookie: viewer })).status).toBe(403)
     const res = await c.request(`/api/targets/main/backups/${entry.id}/download`, { cookie: operator })
@@ -105,6 +104,7 @@ describe('backups over HTTP', () => {
   })
 
   it('lets a migration run without an override once a fresh backup exists', async () => {
+    await backup()
     writeFileSync(join(c.targets[0].dir, 'migrations', '001_noop.sql'), 'CREATE TABLE IF NOT EXISTS noop (id int);\n')
     const res = await c.request('/api/targets/main/migrations/run', { method: 'POST', cookie: admin, body: { confirm: 'main' } })
     expect(res.status).toBe(202)
@@ -112,6 +112,7 @@ describe('backups over HTTP', () => {
   })
 
   it('previews retention and prunes only with an admin confirmation, keeping the newest backups', async () => {
+    await backup()
     const plan = await json(await c.request('/api/targets/main/backups/retention', { cookie: viewer }))
     expect(plan.remove).toEqual([])
     expect(plan.keep.length).toBe(1)

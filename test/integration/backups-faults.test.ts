@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startConsoleProcess } from '../support/console'
+import { loginCookie, startConsoleProcess } from '../support/console'
 import { asSuperuser, cluster, createRestoreRole } from '../support/db'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 import { json } from '../support/http'
+import { jobsOverHttp, waitForJob } from '../support/jobs'
 
 describe('backup faults a person would otherwise learn about during a restore', () => {
   let c: ConsoleFixture
@@ -26,13 +27,8 @@ describe('backup faults a person would otherwise learn about during a restore', 
     await restoreRole?.drop()
   })
   const backups = async (cookieNow = cookie, url = c.url) => json(await fetch(`${url}/api/targets/main/backups`, { headers: { cookie: cookieNow } }))
-  async function finished(jobId: number, url = c.url, cookieNow = cookie) {
-    for (;;) {
-      const job = await json(await fetch(`${url}/api/jobs/${jobId}`, { headers: { cookie: cookieNow } }))
-      if (['succeeded', 'failed', 'interrupted'].includes(job.status)) return job
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
+  const finished = (jobId: number, url = c.url, cookieNow = cookie) =>
+    waitForJob(jobsOverHttp((path) => fetch(`${url}${path}`, { headers: { cookie: cookieNow } })), jobId)
 
   it('recognises random bytes named .dump as corrupt by reading them', async () => {
     const file = join(backupsDir, 'random_bytes.dump')
@@ -70,8 +66,7 @@ describe('backup faults a person would otherwise learn about during a restore', 
     await c.crash()
     const again = await startConsoleProcess(c.env)
     try {
-      const login = await fetch(`${again.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: c.adminPassword }) })
-      const cookie2 = login.headers.getSetCookie()[0].split(';')[0]
+      const cookie2 = await loginCookie(again.url, 'admin', c.adminPassword)
       const job = await finished(jobId, again.url, cookie2)
       expect(job.status).toBe('interrupted')
       const usable = (await backups(cookie2, again.url)).filter((b: any) => b.status === 'verified' || b.status === 'unverified').map((b: any) => b.id)

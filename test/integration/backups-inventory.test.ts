@@ -7,11 +7,11 @@ import type { BackupEntry } from '../../contract/backups'
 import { listBackups } from '../../server/backups/inventory'
 import { resolveBackup } from '../../server/backups/paths'
 import { takeBackup } from '../../server/backups/take'
-import { targetConfigSchema, type TargetConfig } from '../../server/config/schema'
+import type { TargetConfig } from '../../server/config/schema'
 import { asSuperuser, cluster, createConsoleDatabase, createTestDatabase, pgDump } from '../support/db'
-import { createTargetFixture } from '../support/fixture'
+import { createTargetFixture, targetConfigFor } from '../support/fixture'
+import { quiet } from '../support/jobs'
 
-const quiet = { log: () => {}, progress: () => {} }
 const STAMP = new Date('2025-03-01T12:00:00Z')
 
 
@@ -38,7 +38,7 @@ describe('backup inventory', () => {
       GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${fx.appRole};
       GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO ${fx.appRole};`)
     dir = join(fx.dir, 'backups')
-    target = targetConfigSchema.parse({ id: 'main', label: 'Main', envFile: fx.envFile, migrationsDir: join(fx.dir, 'migrations'), backupsDir: dir, retentionDays: 7 })
+    target = targetConfigFor(fx, { retentionDays: 7 })
     outside = mkdtempSync(join(tmpdir(), 'dbsafe-outside-'))
 
     const plain = pgDump(fx.database, [])

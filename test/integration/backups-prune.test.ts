@@ -6,6 +6,7 @@ import { listBackups } from '../../server/backups/inventory'
 import { pruneBackups, retentionPlan } from '../../server/backups/retention'
 import { targetConfigSchema, type TargetConfig } from '../../server/config/schema'
 import { createConsoleDatabase, createTestDatabase, pgDump } from '../support/db'
+import { once } from '../support/once'
 
 const NOW = new Date('2025-03-20T12:00:00Z')
 const DAY = 86_400_000
@@ -51,6 +52,13 @@ describe('pruning backups', () => {
     await source.drop()
     await consoleDb.drop()
   })
+  // The one prune of the seeded dir, done by the first test that needs it.
+  const pruned = once(async () => {
+    const plan = await retentionPlan(consoleDb.pool, target, { keepMin: 3, now: NOW })
+    const before = files()
+    const removed = await pruneBackups(consoleDb.pool, target, { keepMin: 3, now: NOW })
+    return { plan, before, removed }
+  })
 
   it('plans: expired go, the newest usable are kept even past corrupt ones, stale partials go', async () => {
     const plan = await retentionPlan(consoleDb.pool, target, { keepMin: 3, now: NOW })
@@ -67,9 +75,7 @@ describe('pruning backups', () => {
   })
 
   it('deletes exactly what the plan said, with manifests, and nothing outside the backups dir', async () => {
-    const plan = await retentionPlan(consoleDb.pool, target, { keepMin: 3, now: NOW })
-    const before = files()
-    const removed = await pruneBackups(consoleDb.pool, target, { keepMin: 3, now: NOW })
+    const { plan, before, removed } = await pruned()
     expect(removed).toEqual(plan.remove)
     const gone = [...plan.remove.map((r) => r.id), 'dbsafe_main_20250301T030000Z.dump.manifest.json']
     expect(files()).toEqual(before.filter((f) => !gone.includes(f)))
@@ -80,6 +86,7 @@ describe('pruning backups', () => {
   })
 
   it('has nothing more to remove right after pruning', async () => {
+    await pruned()
     expect(await pruneBackups(consoleDb.pool, target, { keepMin: 3, now: NOW })).toEqual([])
   })
 })

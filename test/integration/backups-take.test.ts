@@ -8,9 +8,9 @@ import type { JobProgress } from '../../contract/api'
 import { listBackups } from '../../server/backups/inventory'
 import { BACKUP_LOCK_NAMESPACE, BackupBusyError } from '../../server/backups/lock'
 import { takeBackup } from '../../server/backups/take'
-import { targetConfigSchema, type TargetConfig } from '../../server/config/schema'
-import { asSuperuser, cluster, createConsoleDatabase, createTestDatabase } from '../support/db'
-import { createTargetFixture } from '../support/fixture'
+import type { TargetConfig } from '../../server/config/schema'
+import { asSuperuser, cluster, createConsoleDatabase, createTestDatabase, queryRows } from '../support/db'
+import { createTargetFixture, targetConfigFor } from '../support/fixture'
 
 function recorder() {
   const lines: string[] = []
@@ -48,7 +48,7 @@ describe('taking a backup', () => {
       GRANT SELECT ON ALL TABLES IN SCHEMA public, billing TO ${fx.appRole};
       GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO ${fx.appRole};`)
     dir = join(fx.dir, 'backups')
-    target = targetConfigSchema.parse({ id: 'main', label: 'Main', envFile: fx.envFile, migrationsDir: join(fx.dir, 'migrations'), backupsDir: dir, retentionDays: 7 })
+    target = targetConfigFor(fx, { retentionDays: 7 })
     tools = mkdtempSync(join(tmpdir(), 'dbsafe-fake-bin-'))
   })
   afterAll(async () => {
@@ -63,11 +63,8 @@ describe('taking a backup', () => {
     const manifest = await takeBackup(target, {}, rec.ctx, 'alice')
     expect(manifest.file).toMatch(/^dbsafe_main_\d{8}T\d{6}Z\.dump$/)
     expect(files()).toEqual([...before, manifest.file, `${manifest.file}.manifest.json`].sort())
-    const admin = new pg.Client(cluster().urlFor(fx.database))
-    await admin.connect()
-    const { rows } = await admin.query(`SELECT 'public' AS schema, 'things' AS name, count(*)::int AS rows FROM things
+    const rows = await queryRows(cluster().urlFor(fx.database), `SELECT 'public' AS schema, 'things' AS name, count(*)::int AS rows FROM things
       UNION ALL SELECT 'billing', 'invoices', count(*)::int FROM billing.invoices UNION ALL SELECT 'public', 'empty_table', count(*)::int FROM empty_table`)
-    await admin.end()
     expect(manifest.tables).toEqual(expect.arrayContaining(rows))
     expect(manifest.tables).toHaveLength(3)
     const bytes = readFileSync(join(dir, manifest.file))

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listBackups } from '../../server/backups/inventory'
 import { takeBackup } from '../../server/backups/take'
 import { verifyBackup } from '../../server/backups/verify'
-import { targetConfigSchema, type TargetConfig } from '../../server/config/schema'
-import { asSuperuser, cluster, createConsoleDatabase, createRestoreRole, createTestDatabase, pgDump } from '../support/db'
-import { createTargetFixture } from '../support/fixture'
+import type { TargetConfig } from '../../server/config/schema'
+import { asSuperuser, cluster, createConsoleDatabase, createRestoreRole, createTestDatabase, pgDump, queryRows } from '../support/db'
+import { createTargetFixture, targetConfigFor } from '../support/fixture'
+import { quiet } from '../support/jobs'
 
-const quiet = { log: () => {}, progress: () => {} }
 
 
 // Runs a restore test and returns its result with the scratch database it announced.
@@ -22,13 +22,7 @@ async function verify(consoleDb: pg.Pool, target: TargetConfig, id: string, opts
 }
 
 async function databaseExists(name: string): Promise<boolean> {
-  const admin = new pg.Client(cluster().adminUrl)
-  await admin.connect()
-  try {
-    return (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1
-  } finally {
-    await admin.end()
-  }
+  return (await queryRows(cluster().adminUrl, 'SELECT 1 FROM pg_database WHERE datname = $1', [name])).length === 1
 }
 
 describe('restore-testing a backup', () => {
@@ -53,7 +47,7 @@ describe('restore-testing a backup', () => {
       GRANT SELECT ON ALL TABLES IN SCHEMA public, billing TO ${fx.appRole};
       GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO ${fx.appRole};`)
     dir = join(fx.dir, 'backups')
-    target = targetConfigSchema.parse({ id: 'main', label: 'Main', envFile: fx.envFile, migrationsDir: join(fx.dir, 'migrations'), backupsDir: dir, retentionDays: 7 })
+    target = targetConfigFor(fx, { retentionDays: 7 })
   })
   afterAll(async () => {
     await fx.drop()

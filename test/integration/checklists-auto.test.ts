@@ -10,7 +10,8 @@ import { targetConfigSchema, type TargetConfig } from '../../server/config/schem
 import { closePools } from '../../server/database/pools'
 import { TRACKING_TABLE_DDL } from '../../server/migrations/tracking-table'
 import { asSuperuser, cluster, createConsoleDatabase, createRestoreRole, createTestDatabase } from '../support/db'
-import { createTargetFixture } from '../support/fixture'
+import { createTargetFixture, targetConfigFor } from '../support/fixture'
+import { quiet } from '../support/jobs'
 
 // Each automatic item against real state: a real target database, env file, migrations dir,
 // backups taken and restore-tested by the backups module, and jobs in a real console database.
@@ -19,7 +20,6 @@ describe('automatic checklist items on live state', () => {
   let consoleDb: Awaited<ReturnType<typeof createTestDatabase>>
   let restoreRole: Awaited<ReturnType<typeof createRestoreRole>>
   let target: TargetConfig
-  const quiet = { log: () => {}, progress: () => {} }
   const dayAgo = () => new Date(Date.now() - 86_400_000)
   const check = async (kind: AutoCheck, opts: { params?: AutoParams, now?: Date, since?: Date, target?: TargetConfig } = {}) =>
     (await evaluateAutoItems(consoleDb.pool, opts.target ?? target, [{ key: kind, check: kind, params: opts.params }], opts.since ?? dayAgo(),
@@ -35,7 +35,7 @@ describe('automatic checklist items on live state', () => {
     restoreRole = await createRestoreRole()
     consoleDb = await createConsoleDatabase('ck_auto_console')
     await targetSql(`GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO ${fx.appRole}`)
-    target = targetConfigSchema.parse({ id: 'main', label: 'Main', envFile: fx.envFile, migrationsDir: join(fx.dir, 'migrations'), backupsDir: join(fx.dir, 'backups') })
+    target = targetConfigFor(fx)
   })
   afterAll(async () => {
     await closePools()

@@ -1,6 +1,7 @@
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { queryRows } from '../support/db'
 import { json } from '../support/http'
+import { once } from '../support/once'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 
 describe('checklist runs over HTTP', () => {
@@ -25,6 +26,42 @@ describe('checklist runs over HTTP', () => {
     viewer = await c.login('vic', 'vic-password-1')
   })
   afterAll(async () => { await c?.cleanup() })
+  // The file's two runs and what is done to them, each done once by the first test that needs it.
+  const preRun = once(async () => {
+    const byViewer = await start(viewer, 'pre')
+    const bad = await start(operator, 'during')
+    const res = await start(operator, 'pre')
+    const run = await json(res)
+    preId = run.id
+    return { byViewer, bad, res, run }
+  })
+  const preTicks = once(async () => {
+    await preRun()
+    const res = await tick(operator, preId, 'rollback-plan', { done: true, note: '  restore db_backup_x, see wiki/rollback  ' })
+    const untick = await json(await tick(operator, preId, 'rollback-plan', { done: false }))
+    const autoItem = await tick(operator, preId, 'no-drift', { done: true })
+    const unknownItem = await tick(operator, preId, 'no-such-item', { done: true })
+    const byViewer = await tick(viewer, preId, 'rollback-plan', { done: true })
+    const bad = await tick(operator, preId, 'rollback-plan', { done: 'yes' })
+    return { res, untick, autoItem, unknownItem, byViewer, bad }
+  })
+  const postRun = once(async () => {
+    const run = await json(await start(operator, 'post'))
+    postId = run.id
+    const manual = run.items.filter((i: any) => i.kind === 'manual')
+    const ticked = []
+    for (const item of manual) ticked.push(await json(await tick(operator, postId, item.key, { done: true })))
+    return { run, manual, ticked }
+  })
+  const preSignOffs = once(async () => {
+    await preRun()
+    const byOperator = await signOff(operator, preId, { reason: 'backup taken by hand at 09:00', confirm: 'main' })
+    const short = await signOff(admin, preId, { reason: 'ok', confirm: 'main' })
+    const wrong = await signOff(admin, preId, { reason: 'backup taken by hand at 09:00', confirm: 'other' })
+    const res = await signOff(admin, preId, { reason: 'backup taken by hand at 09:00', confirm: 'main' })
+    const again = await signOff(admin, preId, { reason: 'backup taken by hand at 09:00', confirm: 'main' })
+    return { byOperator, short, wrong, res, again }
+  })
 
   it('lists both templates for any session', async () => {
     const templates = await json(await c.request('/api/targets/main/checklists/templates', { cookie: viewer }))
@@ -33,14 +70,11 @@ describe('checklist runs over HTTP', () => {
   })
 
   it('refuses a viewer and a bad phase; an operator starts a pre-deploy run with auto items already evaluated', async () => {
-    expect((await start(viewer, 'pre')).status).toBe(403)
-    const bad = await start(operator, 'during')
+    const { byViewer, bad, res, run } = await preRun()
+    expect(byViewer.status).toBe(403)
     expect(bad.status).toBe(400)
     expect((await json(bad)).message).toMatch(/phase: pre or post/)
-    const res = await start(operator, 'pre')
     expect(res.status).toBe(201)
-    const run = await json(res)
-    preId = run.id
     expect(run).toMatchObject({ target: 'main', phase: 'pre', status: 'open', startedBy: 'otto' })
     const byKey = Object.fromEntries(run.items.map((i: any) => [i.key, i]))
     expect(byKey['skip-migrations']).toMatchObject({ kind: 'auto', status: 'pass', checkedBy: 'otto' })
@@ -51,22 +85,21 @@ describe('checklist runs over HTTP', () => {
   })
 
   it('ticks a manual item with a note (who and when recorded); refuses auto items, unknown items and viewers', async () => {
-    const res = await tick(operator, preId, 'rollback-plan', { done: true, note: '  restore db_backup_x, see wiki/rollback  ' })
+    const { res, untick, autoItem, unknownItem, byViewer, bad } = await preTicks()
     expect(res.status).toBe(200)
     const item = (await json(res)).items.find((i: any) => i.key === 'rollback-plan')
     expect(item).toMatchObject({ status: 'pass', note: 'restore db_backup_x, see wiki/rollback', checkedBy: 'otto' })
     expect(Date.parse(item.checkedAt)).toBeGreaterThan(Date.now() - 60_000)
-    const untick = await json(await tick(operator, preId, 'rollback-plan', { done: false }))
     expect(untick.items.find((i: any) => i.key === 'rollback-plan')).toMatchObject({ status: 'pending', note: null })
-    expect((await tick(operator, preId, 'no-drift', { done: true })).status).toBe(409)
-    expect((await tick(operator, preId, 'no-such-item', { done: true })).status).toBe(404)
-    expect((await tick(viewer, preId, 'rollback-plan', { done: true })).status).toBe(403)
-    const bad = await tick(operator, preId, 'rollback-plan', { done: 'yes' })
+    expect(autoItem.status).toBe(409)
+    expect(unknownItem.status).toBe(404)
+    expect(byViewer.status).toBe(403)
     expect(bad.status).toBe(400)
     expect((await json(bad)).message).toMatch(/done/)
   })
 
   it('keeps runs to their target and validates the run id', async () => {
+    await preRun()
     expect((await c.request(`${runs('other')}/${preId}`, { cookie: viewer })).status).toBe(404)
     const bad = await c.request(`${runs()}/abc`, { cookie: viewer })
     expect(bad.status).toBe(400)
@@ -74,14 +107,12 @@ describe('checklist runs over HTTP', () => {
   })
 
   it('completes a post-deploy run by itself once every item passes, then keeps it as a record', async () => {
-    const run = await json(await start(operator, 'post'))
-    postId = run.id
+    const { run, manual, ticked } = await postRun()
     const auto = run.items.filter((i: any) => i.kind === 'auto')
     expect(auto.filter((i: any) => i.status !== 'pass').map((i: any) => [i.key, i.evidence.value])).toEqual([])
-    const manual = run.items.filter((i: any) => i.kind === 'manual')
     let last: any
-    for (const [n, item] of manual.entries()) {
-      last = await json(await tick(operator, postId, item.key, { done: true }))
+    for (const [n, result] of ticked.entries()) {
+      last = result
       expect(last.status).toBe(n === manual.length - 1 ? 'passed' : 'open')
     }
     expect(last).toMatchObject({ status: 'passed', passing: last.total })
@@ -91,6 +122,7 @@ describe('checklist runs over HTTP', () => {
   })
 
   it('re-evaluates an open run on demand', async () => {
+    await preRun()
     const res = await c.request(`${runs()}/${preId}/evaluate`, { method: 'POST', cookie: operator, body: {} })
     expect(res.status).toBe(200)
     expect((await json(res)).items.find((i: any) => i.key === 'reachable')).toMatchObject({ status: 'pass' })
@@ -98,20 +130,21 @@ describe('checklist runs over HTTP', () => {
   })
 
   it('sign-off: admin only, with a reason of 10+ characters and the typed target id', async () => {
-    expect((await signOff(operator, preId, { reason: 'backup taken by hand at 09:00', confirm: 'main' })).status).toBe(403)
-    const short = await signOff(admin, preId, { reason: 'ok', confirm: 'main' })
+    const { byOperator, short, wrong, res, again } = await preSignOffs()
+    expect(byOperator.status).toBe(403)
     expect(short.status).toBe(400)
     expect((await json(short)).message).toMatch(/reason: at least 10 characters/)
-    const wrong = await signOff(admin, preId, { reason: 'backup taken by hand at 09:00', confirm: 'other' })
     expect(wrong.status).toBe(400)
     expect((await json(wrong)).message).toMatch(/confirm/)
-    const res = await signOff(admin, preId, { reason: 'backup taken by hand at 09:00', confirm: 'main' })
     expect(res.status).toBe(200)
     expect(await json(res)).toMatchObject({ status: 'signed-off', signedOffBy: 'admin', signOffReason: 'backup taken by hand at 09:00' })
-    expect((await signOff(admin, preId, { reason: 'backup taken by hand at 09:00', confirm: 'main' })).status).toBe(409)
+    expect(again.status).toBe(409)
   })
 
   it('lists the history newest first with counts', async () => {
+    await preRun()
+    await postRun()
+    await preSignOffs()
     const history = await json(await c.request(runs(), { cookie: viewer }))
     expect(history.map((r: any) => [r.id, r.phase, r.status])).toEqual([[postId, 'post', 'passed'], [preId, 'pre', 'signed-off']])
     expect(history[0].passing).toBe(history[0].total)
@@ -119,10 +152,9 @@ describe('checklist runs over HTTP', () => {
   })
 
   it('audits every action, refusals included', async () => {
-    const db = new pg.Client(c.consoleDatabaseUrl)
-    await db.connect()
-    const { rows } = await db.query(`SELECT actor, action, params, outcome FROM audit_log WHERE action LIKE 'checklist.%' ORDER BY id`)
-    await db.end()
+    await preTicks()
+    await preSignOffs()
+    const rows = await queryRows(c.consoleDatabaseUrl, `SELECT actor, action, params, outcome FROM audit_log WHERE action LIKE 'checklist.%' ORDER BY id`)
     const summary = rows.map((r) => `${r.action} ${r.actor} ${r.outcome.split(':')[0]}`)
     expect(summary.slice(0, 3)).toEqual(['checklist.start vic refused 403', 'checklist.start otto refused 400', 'checklist.start otto ok'])
     expect(summary).toContain('checklist.tick vic refused 403')

@@ -2,7 +2,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { JOB_LOCK_NAMESPACE, markInterruptedJobs, runJob } from '../../server/jobs/run'
 import { createJob, getJob } from '../../server/jobs/store'
-import { startConsoleProcess, writeConfig } from '../support/console'
+import { loginCookie, startConsoleProcess, writeConfig } from '../support/console'
 import { createConsoleDatabase, createTestDatabase } from '../support/db'
 
 describe('jobs', () => {
@@ -77,8 +77,7 @@ describe('job API and live events', () => {
       DBSAFE_CONFIG: writeConfig({ targets: [{ id: 'main', label: 'Main', envFile: '/nonexistent/.env', migrationsDir: '/tmp', backupsDir: '/tmp' }] }),
       DBSAFE_DATABASE_URL: db.url, DBSAFE_ADMIN_PASSWORD: 'admin-password-1',
     })
-    const res = await fetch(`${console_.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin-password-1' }) })
-    cookie = res.headers.getSetCookie()[0].split(';')[0]
+    cookie = await loginCookie(console_.url, 'admin', 'admin-password-1')
   })
   afterAll(async () => {
     await console_.stop()

@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { asSuperuser, cluster } from '../support/db'
+import { asSuperuser, cluster, queryRows } from '../support/db'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 import { json } from '../support/http'
+import { jobsOverHttp, waitForJob } from '../support/jobs'
+import { once } from '../support/once'
 
 describe('migrations over HTTP', () => {
   let c: ConsoleFixture
@@ -23,13 +24,15 @@ describe('migrations over HTTP', () => {
   })
   afterAll(async () => { await c?.cleanup() })
   const run = (cookie: string, body: unknown) => c.request('/api/targets/main/migrations/run', { method: 'POST', cookie, body })
-  async function finished(jobId: number) {
-    for (;;) {
-      const job = await json(await c.request(`/api/jobs/${jobId}`, { cookie: admin }))
-      if (['succeeded', 'failed'].includes(job.status)) return job
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
+  const finished = (jobId: number) => waitForJob(jobsOverHttp((path) => c.request(path, { cookie: admin })), jobId)
+  // The refused attempts, made once by the first test that needs them (the run's audit trail starts with them).
+  const refusedRuns = once(async () => ({
+    byViewer: await run(viewer, { confirm: 'main' }),
+    wrong: await run(admin, { confirm: 'prod' }),
+    noBackup: await run(admin, { confirm: 'main', upTo: '001_widgets' }),
+    destructive: await run(admin, { confirm: 'main', override: { reason: 'staging copy, no data' } }),
+    badAck: await run(admin, { confirm: 'main', acknowledge: ['drop everything'] }),
+  }))
 
   it('lists pending migrations with parser findings, and shows one with its SQL', async () => {
     const list = await json(await c.request('/api/targets/main/migrations', { cookie: viewer }))
@@ -43,24 +46,22 @@ describe('migrations over HTTP', () => {
   })
 
   it('guards the run: viewer 403, wrong confirm 400, no backup 409 with a code, destructive 409 listing findings', async () => {
-    expect((await run(viewer, { confirm: 'main' })).status).toBe(403)
-    const wrong = await run(admin, { confirm: 'prod' })
+    const { byViewer, wrong, noBackup, destructive, badAck } = await refusedRuns()
+    expect(byViewer.status).toBe(403)
     expect(wrong.status).toBe(400)
     expect((await json(wrong)).message).toContain('confirm')
-    const noBackup = await run(admin, { confirm: 'main', upTo: '001_widgets' })
     expect(noBackup.status).toBe(409)
     expect((await json(noBackup)).data.code).toBe('no-fresh-backup')
-    const destructive = await run(admin, { confirm: 'main', override: { reason: 'staging copy, no data' } })
     expect(destructive.status).toBe(409)
     const body = await json(destructive)
     expect(body.data.code).toBe('unacknowledged')
     expect(body.data.findings[0].acknowledgeAs).toBe('002_drop_old:drop-table')
-    const badAck = await run(admin, { confirm: 'main', acknowledge: ['drop everything'] })
     expect(badAck.status).toBe(400)
     expect((await json(badAck)).message).toContain('acknowledge')
   })
 
   it('runs with acknowledgement and override: 202, the job applies both, the audit log has every attempt', async () => {
+    await refusedRuns()
     const res = await run(admin, { confirm: 'main', acknowledge: ['002_drop_old:drop-table'], override: { reason: 'staging copy, no data' }, idempotencyKey: 'api-test-key-1' })
     expect(res.status).toBe(202)
     const { jobId } = await json(res)
@@ -73,10 +74,7 @@ describe('migrations over HTTP', () => {
     expect(list.migrations.map((m: any) => m.status)).toEqual(['applied', 'applied'])
     expect(list.migrations[0].appliedBy).toBe('admin')
 
-    const db = new pg.Client(c.consoleDatabaseUrl)
-    await db.connect()
-    const { rows } = await db.query("SELECT actor, outcome, params FROM audit_log WHERE action = 'migrations.run' ORDER BY id")
-    await db.end()
+    const rows = await queryRows(c.consoleDatabaseUrl, "SELECT actor, outcome, params FROM audit_log WHERE action = 'migrations.run' ORDER BY id")
     expect(rows.map((r) => r.outcome.split(':')[0])).toEqual(['refused 403', 'refused 400', 'refused 409', 'refused 409', 'refused 400', 'ok', 'ok'])
     expect(rows[5].params).toMatchObject({ overrideReason: 'staging copy, no data', jobId })
   })

@@ -1,17 +1,21 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { targetConfigSchema } from '../../server/config/schema'
+import { closePools } from '../../server/database/pools'
 import { getJob } from '../../server/jobs/store'
 import { migrationPool } from '../../server/migrations/connection'
-import { MigrationBusyError, startMigrationRun, type StartRun } from '../../server/migrations/start-run'
+import { MIGRATION_LOCK_KEY, MigrationBusyError, startMigrationRun, type StartRun } from '../../server/migrations/start-run'
 import { migrationsView } from '../../server/migrations/view'
 import { cluster, createConsoleDatabase, createTestDatabase } from '../support/db'
+import { jobsFrom, waitForJob } from '../support/jobs'
 
 const fresh = async () => new Date()
 const stale = async () => new Date(Date.now() - 3 * 3600_000)
+const ACCOUNTS = 'CREATE TABLE IF NOT EXISTS accounts (id int PRIMARY KEY, email text);\nINSERT INTO accounts VALUES (1, \'a@x\') ON CONFLICT DO NOTHING;\n'
+const ORDERS = 'CREATE TABLE IF NOT EXISTS orders (id int PRIMARY KEY);\nINSERT INTO orders VALUES (1), (2) ON CONFLICT DO NOTHING;\n'
 
 describe('guarded migration runs on a real database', () => {
   let consoleDb: Awaited<ReturnType<typeof createTestDatabase>>
@@ -20,35 +24,48 @@ describe('guarded migration runs on a real database', () => {
   let target: ReturnType<typeof targetConfigSchema.parse>
   const write = (name: string, sql: string) => writeFileSync(join(dir, `${name}.sql`), sql)
   const start = (req: Partial<StartRun> = {}, backup = fresh) => startMigrationRun(consoleDb.pool, target, 'alice', { acknowledge: [], ...req }, backup)
-  async function finished(jobId: number) {
-    for (;;) {
-      const job = await getJob(consoleDb.pool, jobId)
-      if (job && ['succeeded', 'failed', 'interrupted'].includes(job.status)) return job
-      await new Promise((r) => setTimeout(r, 50))
-    }
-  }
+  const finished = (jobId: number) => waitForJob(jobsFrom((id) => getJob(consoleDb.pool, id)), jobId, { intervalMs: 50 })
   const status = async () => Object.fromEntries((await migrationsView(migrationPool(target), target)).migrations.map((m) => [m.name, m.status]))
   const tableExists = async (name: string) => (await app.pool.query('SELECT to_regclass($1) AS t', [name])).rows[0].t !== null
+  // What a test builds on, applied by a run as an earlier deploy would have left it.
+  async function applied(name: string, sql: string) {
+    write(name, sql)
+    const run = await start()
+    if (!('jobId' in run)) throw new Error(`could not apply ${name}: ${JSON.stringify(run)}`)
+    const job = await finished(run.jobId)
+    if (job.status !== 'succeeded') throw new Error(`could not apply ${name}: ${job.error}`)
+    // The run lets go of the target's migration lock a moment after its job reads succeeded.
+    await vi.waitFor(async () => {
+      const client = await app.pool.connect()
+      try {
+        const { rows } = await client.query('SELECT pg_try_advisory_lock($1) AS free', [MIGRATION_LOCK_KEY])
+        if (!rows[0].free) throw new Error(`the run that applied ${name} still holds the migration lock`)
+        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
+      } finally { client.release() }
+    }, { timeout: 5000, interval: 50 })
+  }
 
-  beforeAll(async () => {
-    consoleDb = await createConsoleDatabase('mig_console')
+  beforeAll(async () => { consoleDb = await createConsoleDatabase('mig_console') })
+  afterAll(async () => { await consoleDb.drop() })
+  // Every test runs on its own app database and migrations dir.
+  beforeEach(async () => {
     app = await createTestDatabase('mig_app')
-    dir = mkdtempSync(join(tmpdir(), 'dbsafe-mig-'))
-    mkdirSync(join(dir, 'migrations'))
-    writeFileSync(join(dir, 'app.env'), `DB_HOST=127.0.0.1\nDB_PORT=${cluster().port}\nDB_NAME=${app.name}\nDB_USER=postgres\n`)
+    const root = mkdtempSync(join(tmpdir(), 'dbsafe-mig-'))
+    dir = join(root, 'migrations')
+    mkdirSync(dir)
+    writeFileSync(join(root, 'app.env'), `DB_HOST=127.0.0.1\nDB_PORT=${cluster().port}\nDB_NAME=${app.name}\nDB_USER=postgres\n`)
     target = targetConfigSchema.parse({
-      id: 'main', label: 'Main', envFile: join(dir, 'app.env'), migrationsDir: join(dir, 'migrations'), backupsDir: dir,
+      id: 'main', label: 'Main', envFile: join(root, 'app.env'), migrationsDir: dir, backupsDir: root,
       migrationDatabaseUrl: app.url, lockTimeout: '500ms',
     })
-    dir = join(dir, 'migrations')
   })
-  afterAll(async () => {
+  afterEach(async () => {
+    await closePools()
     await app.drop()
-    await consoleDb.drop()
   })
 
   it('refuses without a fresh backup, and runs with a recorded override reason', async () => {
-    write('001_accounts', 'CREATE TABLE IF NOT EXISTS accounts (id int PRIMARY KEY, email text);\nINSERT INTO accounts VALUES (1, \'a@x\') ON CONFLICT DO NOTHING;\n')
+    write('001_accounts', ACCOUNTS)
     const refused = await start({}, stale)
     expect(refused).toMatchObject({ refusal: { status: 409, code: 'no-fresh-backup' } })
     expect(await status()).toEqual({ '001_accounts': 'pending' })
@@ -63,6 +80,7 @@ describe('guarded migration runs on a real database', () => {
   })
 
   it('refuses a destructive migration until each finding is acknowledged', async () => {
+    await applied('001_accounts', ACCOUNTS)
     write('002_drop_email', 'ALTER TABLE accounts DROP COLUMN email;\n-- the old sessions table\nDROP TABLE IF EXISTS sessions;\n')
     const refused = await start()
     if (!('refusal' in refused)) throw new Error('expected a refusal')
@@ -99,7 +117,7 @@ describe('guarded migration runs on a real database', () => {
     const view = await migrationsView(migrationPool(target), target)
     expect(view.migrations.find((m) => m.name === '004_orders')!.lastError).toMatch(/duplicate key/)
     // Fixed file: the failed migration runs again and clears its error.
-    write('004_orders', 'CREATE TABLE IF NOT EXISTS orders (id int PRIMARY KEY);\nINSERT INTO orders VALUES (1), (2) ON CONFLICT DO NOTHING;\n')
+    write('004_orders', ORDERS)
     const again = await start()
     if (!('jobId' in again)) throw new Error(JSON.stringify(again))
     expect((await finished(again.jobId)).status).toBe('succeeded')
@@ -107,21 +125,21 @@ describe('guarded migration runs on a real database', () => {
   })
 
   it('refuses to run anything while an applied file has drifted', async () => {
+    await applied('001_accounts', ACCOUNTS)
     write('001_accounts', 'CREATE TABLE IF NOT EXISTS accounts (id int PRIMARY KEY, email text, extra int);\n')
     write('006_next', 'CREATE TABLE IF NOT EXISTS next_one (id int);\n')
     expect(await start()).toMatchObject({ refusal: { status: 409, code: 'drift', message: expect.stringContaining('001_accounts is drifted') } })
-    write('001_accounts', 'CREATE TABLE IF NOT EXISTS accounts (id int PRIMARY KEY, email text);\nINSERT INTO accounts VALUES (1, \'a@x\') ON CONFLICT DO NOTHING;\n')
-    rmSync(join(dir, '006_next.sql'))
   })
 
   it('refuses a migration that does not parse, and up-to a name that is not pending', async () => {
+    await applied('001_accounts', ACCOUNTS)
     write('007_typo', 'CREAT TABLE oops (id int);\n')
     expect(await start()).toMatchObject({ refusal: { code: 'parse-error' } })
     expect(await start({ upTo: '001_accounts' })).toMatchObject({ refusal: { status: 400, code: 'up-to' } })
-    rmSync(join(dir, '007_typo.sql'))
   })
 
   it('runs CREATE INDEX CONCURRENTLY alone outside a transaction, and refuses it mixed with others', async () => {
+    await applied('004_orders', ORDERS)
     write('008_idx', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_id_idx ON orders (id);\n')
     write('009_mixed', 'CREATE TABLE IF NOT EXISTS m (id int);\nCREATE INDEX CONCURRENTLY IF NOT EXISTS m_idx ON m (id);\n')
     expect(await start()).toMatchObject({ refusal: { code: 'mixed-transaction' } })
@@ -129,10 +147,10 @@ describe('guarded migration runs on a real database', () => {
     if (!('jobId' in ok)) throw new Error(JSON.stringify(ok))
     expect((await finished(ok.jobId)).status).toBe('succeeded')
     expect(await tableExists('orders_id_idx')).toBe(true)
-    rmSync(join(dir, '009_mixed.sql'))
   })
 
   it('gives up on a lock it cannot get within lock_timeout, leaving nothing behind', async () => {
+    await applied('004_orders', ORDERS)
     write('010_locked', 'CREATE TABLE IF NOT EXISTS audit_trail (id int);\nALTER TABLE orders ADD COLUMN IF NOT EXISTS note text;\n')
     const blocker = new pg.Client(app.url)
     await blocker.connect()
@@ -145,7 +163,6 @@ describe('guarded migration runs on a real database', () => {
     expect(job.status).toBe('failed')
     expect(job.error).toMatch(/010_locked at line 2: canceling statement due to lock timeout/)
     expect(await tableExists('audit_trail')).toBe(false)
-    rmSync(join(dir, '010_locked.sql'))
   })
 
   it('runs once: a concurrent second run gets busy, a repeated idempotency key gets the same job', async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg, { escapeIdentifier } from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { discoverMigrations, type MigrationFile } from '../../server/migrations/discover'
 import { lintSqlLive } from '../../server/migrations/lint/live'
 import { tableStatsFor } from '../../server/migrations/lint/table-stats'
@@ -15,11 +15,12 @@ const TABLE = 'dbsafe_migrations'
 describe('migration status', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>
   let dir: string
-  beforeAll(async () => {
+  // Every test runs on its own database and migrations dir, and first builds the state it reads.
+  beforeEach(async () => {
     db = await createTestDatabase('migrations_status')
     dir = await mkdtemp(join(tmpdir(), 'dbsafe-status-'))
   })
-  afterAll(async () => {
+  afterEach(async () => {
     await db.drop()
     await rm(dir, { recursive: true, force: true })
   })
@@ -34,19 +35,30 @@ describe('migration status', () => {
       [f.name, f.checksum],
     )
   }
-
-  it('treats a missing tracking table as nothing applied yet', async () => {
+  const twoFiles = async () => {
     await write('001_users', 'CREATE TABLE IF NOT EXISTS users (id int PRIMARY KEY, email text);')
     await write('002_orders', 'CREATE TABLE IF NOT EXISTS orders (id int PRIMARY KEY, user_id int);')
+  }
+  // The tracking table, with 001_users applied.
+  async function usersApplied() {
+    await db.pool.query(TRACKING_TABLE_DDL(TABLE))
+    const [users] = await files()
+    await apply(users)
+    return users
+  }
+  const editUsers = () => write('001_users', 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY, email text);')
+  const laterFile = () => write('004_later', 'SELECT 1;')
+
+  it('treats a missing tracking table as nothing applied yet', async () => {
+    await twoFiles()
     const status = await migrationStatus(db.pool, TABLE, await files())
     expect(status.tableExists).toBe(false)
     expect(status.migrations.map((m) => [m.name, m.status, m.appliedAt])).toEqual([['001_users', 'pending', null], ['002_orders', 'pending', null]])
   })
 
   it('reports applied and pending migrations with who applied them, when and how long it took', async () => {
-    await db.pool.query(TRACKING_TABLE_DDL(TABLE))
-    const [users] = await files()
-    await apply(users)
+    await twoFiles()
+    const users = await usersApplied()
     const status = await migrationStatus(db.pool, TABLE, await files())
     expect(status.tableExists).toBe(true)
     const [applied, pending] = status.migrations
@@ -58,7 +70,9 @@ describe('migration status', () => {
   })
 
   it('reports a file edited after it was applied as drifted', async () => {
-    await write('001_users', 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY, email text);')
+    await twoFiles()
+    await usersApplied()
+    await editUsers()
     const current = await files()
     const [row] = (await migrationStatus(db.pool, TABLE, current)).migrations
     expect(row).toMatchObject({ name: '001_users', status: 'drifted', checksum: current[0].checksum, durationMs: 42 })
@@ -67,9 +81,12 @@ describe('migration status', () => {
   })
 
   it('reports an applied migration whose file was deleted as missing, in run order', async () => {
+    await twoFiles()
+    await usersApplied()
+    await editUsers()
     await write('003_audit', 'CREATE TABLE IF NOT EXISTS audit (at timestamptz);')
     await apply((await files()).find((f) => f.name === '003_audit')!)
-    await write('004_later', 'SELECT 1;')
+    await laterFile()
     await unlink(join(dir, '003_audit.sql'))
     const status = await migrationStatus(db.pool, TABLE, await files())
     expect(status.migrations.map((m) => [m.name, m.status])).toEqual([
@@ -82,6 +99,8 @@ describe('migration status', () => {
   })
 
   it('reports a migration whose last attempt failed, with the error', async () => {
+    await twoFiles()
+    await db.pool.query(TRACKING_TABLE_DDL(TABLE))
     const orders = (await files()).find((f) => f.name === '002_orders')!
     await db.pool.query(
       `INSERT INTO ${TABLE} (name, checksum, last_error, last_failed_at) VALUES ($1, $2, $3, now())`,
@@ -93,6 +112,8 @@ describe('migration status', () => {
   })
 
   it('works with a tracking table made without the optional columns', async () => {
+    await twoFiles()
+    await laterFile()
     await db.pool.query(`CREATE TABLE legacy_migrations (name text PRIMARY KEY, checksum text, applied_at timestamptz NOT NULL DEFAULT now(), applied_by text, duration_ms int)`)
     const current = await files()
     await db.pool.query(`INSERT INTO legacy_migrations (name, checksum, applied_by, duration_ms) VALUES ($1, $2, 'deploy', 7)`, [current[0].name, current[0].checksum])
@@ -104,6 +125,8 @@ describe('migration status', () => {
   })
 
   it('quotes a custom table name that needs it', async () => {
+    await twoFiles()
+    await laterFile()
     const name = 'Deploy "Log" 2025'
     await db.pool.query(TRACKING_TABLE_DDL(name))
     const current = await files()
@@ -115,6 +138,7 @@ describe('migration status', () => {
   })
 
   it('finds a schema-less name through the connection\'s search_path', async () => {
+    await twoFiles()
     await db.pool.query('CREATE SCHEMA ops')
     const withOps = new pg.Pool({ connectionString: db.url, options: '-c search_path=ops,public', max: 1 })
     try {

@@ -6,6 +6,7 @@ import { monitoringSnapshot } from '../../server/monitoring/snapshot'
 import { asSuperuser, cluster, createConsoleDatabase, createTestDatabase } from '../support/db'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 import { json } from '../support/http'
+import { once } from '../support/once'
 
 type TestDb = Awaited<ReturnType<typeof createTestDatabase>>
 
@@ -118,9 +119,11 @@ describe('database size samples', () => {
     consoleDb = await createConsoleDatabase('monitoring_console')
   })
   afterAll(async () => { await consoleDb?.drop() })
+  // Target "one"'s sample, which the history reads back: stored once, by the first test that needs it.
+  const sampleOne = once(() => recordSizeSample(consoleDb.pool, 'one', 1000))
 
   it('stores at most one sample per target per interval, also when asked concurrently', async () => {
-    expect(await recordSizeSample(consoleDb.pool, 'one', 1000)).toBe(true)
+    expect(await sampleOne()).toBe(true)
     expect(await recordSizeSample(consoleDb.pool, 'one', 2000)).toBe(false)
     expect(await count('one')).toBe(1)
 
@@ -139,6 +142,7 @@ describe('database size samples', () => {
   })
 
   it('returns the history within the asked number of days, oldest first', async () => {
+    await sampleOne()
     await consoleDb.pool.query(`INSERT INTO db_size_samples (target, at, size_bytes) VALUES ('one', now() - interval '40 days', 500)`)
     const month = await sizeHistory(consoleDb.pool, 'one')
     expect(month).toEqual([{ at: expect.any(String), sizeBytes: 1000 }])

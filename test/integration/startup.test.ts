@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { failedStart, startConsoleProcess, writeConfig } from '../support/console'
+import { failedStart, loginCookie, startConsoleProcess, writeConfig } from '../support/console'
 import { createTestDatabase } from '../support/db'
 
 const target = { id: 'prod', label: 'Production', envFile: 'app.env', migrationsDir: 'm', backupsDir: 'b' }
@@ -37,8 +37,7 @@ describe('console start-up', () => {
     const [a, b] = await Promise.all([startConsoleProcess(env), startConsoleProcess(env)])
     const { rows } = await db.pool.query('SELECT username FROM users')
     expect(rows).toEqual([{ username: 'admin' }])
-    const login = await fetch(`${b.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'first-admin-password' }) })
-    const cookie = login.headers.getSetCookie()[0].split(';')[0]
+    const cookie = await loginCookie(b.url, 'admin', 'first-admin-password')
     // Both instances share the session secret kept in the console database.
     expect((await fetch(`${a.url}/api/auth/me`, { headers: { cookie } })).status).toBe(200)
     await Promise.all([a.stop(), b.stop()])

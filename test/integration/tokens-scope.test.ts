@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiRoutes } from '../support/api-routes'
+import { queryRows } from '../support/db'
 import { json } from '../support/http'
+import { once } from '../support/once'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 
 const GATE = 'GET /api/targets/main/gate'
@@ -28,30 +29,41 @@ describe('API tokens: read-only, the gate and /metrics only', () => {
     operator = await c.login('to', 'to-password-12')
   })
   afterAll(async () => { await c?.cleanup() })
-
-  it('an admin creates a token, shown once; only its sha256 is stored and the list never shows it', async () => {
-    expect((await c.request('/api/tokens', { method: 'POST', cookie: operator, body: { name: 'ci' } })).status).toBe(403)
+  // The file's one token (after two refused attempts), and its revocation: each done once, by the first test that needs it.
+  const createToken = once(async () => {
+    const byOperator = await c.request('/api/tokens', { method: 'POST', cookie: operator, body: { name: 'ci' } })
     const empty = await c.request('/api/tokens', { method: 'POST', cookie: admin, body: { name: '  ' } })
-    expect(empty.status).toBe(400)
-    expect((await json(empty)).message).toMatch(/name: required/)
     const res = await c.request('/api/tokens', { method: 'POST', cookie: admin, body: { name: 'CI deploy' } })
-    expect(res.status).toBe(201)
     const created = await json(res)
-    expect(created).toEqual({ id: expect.any(Number), name: 'CI deploy', token: expect.stringMatching(/^dbsafe_[A-Za-z0-9_-]{43}$/) })
     token = created.token
     tokenId = created.id
+    return { byOperator, empty, res, created }
+  })
+  const revokeToken = once(async () => {
+    const { created } = await createToken()
+    const byOperator = await c.request(`/api/tokens/${created.id}`, { method: 'DELETE', cookie: operator })
+    const first = await c.request(`/api/tokens/${created.id}`, { method: 'DELETE', cookie: admin })
+    const again = await c.request(`/api/tokens/${created.id}`, { method: 'DELETE', cookie: admin })
+    return { byOperator, first, again }
+  })
+
+  it('an admin creates a token, shown once; only its sha256 is stored and the list never shows it', async () => {
+    const { byOperator, empty, res, created } = await createToken()
+    expect(byOperator.status).toBe(403)
+    expect(empty.status).toBe(400)
+    expect((await json(empty)).message).toMatch(/name: required/)
+    expect(res.status).toBe(201)
+    expect(created).toEqual({ id: expect.any(Number), name: 'CI deploy', token: expect.stringMatching(/^dbsafe_[A-Za-z0-9_-]{43}$/) })
     const listText = await (await c.request('/api/tokens', { cookie: admin })).text()
     expect(listText).not.toContain(token.slice(7))
     expect(JSON.parse(listText)).toEqual([expect.objectContaining({ id: tokenId, name: 'CI deploy', scope: 'read', createdBy: 'admin', revokedAt: null })])
     expect((await c.request('/api/tokens', { cookie: viewer })).status).toBe(403)
-    const db = new pg.Client(c.consoleDatabaseUrl)
-    await db.connect()
-    const { rows } = await db.query('SELECT token_hash FROM api_tokens')
-    await db.end()
+    const rows = await queryRows(c.consoleDatabaseUrl, 'SELECT token_hash FROM api_tokens')
     expect(rows).toEqual([{ token_hash: createHash('sha256').update(token).digest('hex') }])
   })
 
   it('the token passes the gate: 200 when the phase passes, 412 with the items when it does not', async () => {
+    await createToken()
     const post = await gate(bearer(token), 'post')
     expect(post.status).toBe(200)
     const body = await json(post)
@@ -76,6 +88,7 @@ describe('API tokens: read-only, the gate and /metrics only', () => {
   it.each([...apiRoutes().filter((r) => `${r.method} ${r.path}` !== GATE && !r.path.startsWith('/api/health') && r.path !== '/api/auth/login'),
     { method: 'POST', path: '/api/targets/main/backups', file: '(guarded job)' }, { method: 'POST', path: '/api/targets/main/gate', file: '(wrong method)' }])(
     'the token cannot reach $method $path', async (r) => {
+      await createToken()
       const res = await c.request(r.path, { method: r.method, headers: bearer(token), body: ['GET', 'DELETE'].includes(r.method) ? undefined : {} })
       expect(res.status).toBe(401)
     })
@@ -88,6 +101,7 @@ describe('API tokens: read-only, the gate and /metrics only', () => {
   })
 
   it('/metrics answers a token or a session with the gauges, and nobody else', async () => {
+    await createToken()
     expect((await c.request('/metrics')).status).toBe(401)
     const res = await c.request('/metrics', { headers: bearer(token) })
     expect(res.status).toBe(200)
@@ -104,11 +118,14 @@ describe('API tokens: read-only, the gate and /metrics only', () => {
   })
 
   it('records when a token was last used; a revoked token is refused at once', async () => {
+    await createToken()
+    await gate(bearer(token))
     const [row] = await json(await c.request('/api/tokens', { cookie: admin }))
     expect(Date.parse(row.lastUsedAt)).toBeGreaterThan(Date.now() - 60_000)
-    expect((await c.request(`/api/tokens/${tokenId}`, { method: 'DELETE', cookie: operator })).status).toBe(403)
-    expect((await c.request(`/api/tokens/${tokenId}`, { method: 'DELETE', cookie: admin })).status).toBe(200)
-    expect((await c.request(`/api/tokens/${tokenId}`, { method: 'DELETE', cookie: admin })).status).toBe(404)
+    const { byOperator, first, again } = await revokeToken()
+    expect(byOperator.status).toBe(403)
+    expect(first.status).toBe(200)
+    expect(again.status).toBe(404)
     expect((await gate(bearer(token))).status).toBe(401)
     expect((await c.request('/metrics', { headers: bearer(token) })).status).toBe(401)
     const [revoked] = await json(await c.request('/api/tokens', { cookie: admin }))
@@ -116,10 +133,8 @@ describe('API tokens: read-only, the gate and /metrics only', () => {
   })
 
   it('audits creation and revocation without the token', async () => {
-    const db = new pg.Client(c.consoleDatabaseUrl)
-    await db.connect()
-    const { rows } = await db.query(`SELECT actor, action, params, outcome FROM audit_log WHERE action LIKE 'token.%' ORDER BY id`)
-    await db.end()
+    await revokeToken()
+    const rows = await queryRows(c.consoleDatabaseUrl, `SELECT actor, action, params, outcome FROM audit_log WHERE action LIKE 'token.%' ORDER BY id`)
     expect(rows.map((r) => `${r.action} ${r.actor} ${r.outcome.split(':')[0]}`)).toEqual([
       'token.create to refused 403', 'token.create admin refused 400', 'token.create admin ok',
       'token.revoke to refused 403', 'token.revoke admin ok', 'token.revoke admin refused 404',

@@ -46,6 +46,15 @@ export async function startConsoleProcess(env: Record<string, string>): Promise<
   }
 }
 
+/** Logs in to a running console and returns the session cookie header value. */
+export async function loginCookie(url: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }), redirect: 'manual',
+  })
+  if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${await res.text()}`)
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+}
+
 /** Exit code and output of a console start that is expected to fail. */
 export async function failedStart(env: Record<string, string>): Promise<{ code: number | null, output: string }> {
   const child = spawn(process.execPath, [ENTRY], { env: { ...process.env, PORT: String(await freePort()), ...env }, stdio: ['ignore', 'pipe', 'pipe'] })

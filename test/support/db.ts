@@ -18,11 +18,12 @@ export async function createTestDatabase(label: string): Promise<{ name: string,
   await admin.end()
   const url = c.urlFor(name)
   const pool = new pg.Pool({ connectionString: url, max: 4 })
-  // pool.end() resolves before idle connections are gone; DROP … WITH (FORCE) then ends them, which is no error.
-  pool.on('error', () => {})
   return {
     name, url, pool,
     drop: async () => {
+      // pool.end() resolves before its clients' sockets close; DROP ... WITH (FORCE) may terminate one that is
+      // still closing, and the pool re-emits that as an 'error' event, which uncaught would fail the test file.
+      pool.on('error', () => {})
       await pool.end()
       const a = new pg.Client(c.adminUrl)
       await a.connect()
@@ -32,11 +33,16 @@ export async function createTestDatabase(label: string): Promise<{ name: string,
   }
 }
 
-/** Runs statements as the cluster superuser on the given database. */
-export async function asSuperuser(url: string, sql: string): Promise<void> {
+/** One query on its own connection (closed again), e.g. reading the audit log or the cluster's databases. */
+export async function queryRows(url: string, sql: string, params?: unknown[]): Promise<any[]> {
   const client = new pg.Client(url)
   await client.connect()
-  try { await client.query(sql) } finally { await client.end() }
+  try { return (await client.query(sql, params)).rows } finally { await client.end() }
+}
+
+/** Runs statements as the cluster superuser on the given database. */
+export async function asSuperuser(url: string, sql: string): Promise<void> {
+  await queryRows(url, sql)
 }
 
 /** A fresh console state database, migrated as the console migrates it at start-up. */

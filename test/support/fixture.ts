@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { startConsoleProcess, writeConfig, type RunningConsole } from './console'
+import { targetConfigSchema, type TargetConfig } from '../../server/config/schema'
+import { loginCookie, startConsoleProcess, writeConfig, type RunningConsole } from './console'
 import { cluster, createTestDatabase } from './db'
 
 export interface TargetFixture { id: string, database: string, appRole: string, appPassword: string, envFile: string, dir: string }
@@ -45,6 +46,11 @@ export async function createTargetFixture(id: string, envExtra = 'SKIP_MIGRATION
   }
 }
 
+/** The config of target "main" on a target fixture, as the server modules read it. */
+export function targetConfigFor(fx: TargetFixture, settings: Partial<TargetConfig> = {}): TargetConfig {
+  return targetConfigSchema.parse({ id: 'main', label: 'Main', envFile: fx.envFile, migrationsDir: join(fx.dir, 'migrations'), backupsDir: join(fx.dir, 'backups'), ...settings })
+}
+
 export async function startConsoleFixture(opts: { extraTargets?: object[], targets?: string[], targetSettings?: Record<string, unknown> } = {}): Promise<ConsoleFixture> {
   const consoleDb = await createTestDatabase('console')
   const targets = await Promise.all((opts.targets ?? ['main']).map((id) => createTargetFixture(id)))
@@ -63,11 +69,7 @@ export async function startConsoleFixture(opts: { extraTargets?: object[], targe
     body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
     redirect: 'manual',
   })
-  const login = async (username: string, password: string) => {
-    const res = await request('/api/auth/login', { method: 'POST', body: { username, password } })
-    if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${await res.text()}`)
-    return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
-  }
+  const login = (username: string, password: string) => loginCookie(running.url, username, password)
   return {
     ...running, adminPassword, consoleDatabaseUrl: consoleDb.url, env, targets, login, request,
     cleanup: async () => {
