@@ -82,3 +82,9 @@ export interface RehearsalDrift {
   /** Rehearsed, no longer pending (applied since, or removed). */
   noLongerPending: string[]
 }
+
+/** GET …/migrations/rehearsal: the latest rehearsal of the target and how the pending files differ from it now; both null before the first. */
+export interface LatestRehearsal {
+  rehearsal: Rehearsal | null
+  drift: RehearsalDrift | null
+}

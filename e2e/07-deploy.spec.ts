@@ -10,12 +10,13 @@ test('an admin walks staging\'s deploy flow: pre-deploy checklist, a manual tick
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Deploy' }).click()
   await expect(page).toHaveURL(/\/targets\/staging\/deploy$/)
   const steps = page.getByTestId('deploy-steps')
-  await expect(steps.getByRole('listitem')).toHaveCount(6)
+  await expect(steps.getByRole('listitem')).toHaveCount(7)
   const step = (n: number) => page.getByTestId(`deploy-step-${n}`)
   await expect(step(1).getByTestId('step-summary')).toContainText(/pre-deploy checklist|Run #\d+/)
-  await expect(step(3).getByTestId('step-summary')).toContainText('1 with destructive statements to acknowledge')
-  await expect(step(5).getByTestId('step-state')).toHaveText('to do')
-  await expect(step(5).getByTestId('step-summary')).toContainText('SKIP_MIGRATIONS is "false"')
+  await expect(step(3).getByTestId('step-summary')).toContainText('No rehearsal has been done')
+  await expect(step(4).getByTestId('step-summary')).toContainText('1 with destructive statements to acknowledge')
+  await expect(step(6).getByTestId('step-state')).toHaveText('to do')
+  await expect(step(6).getByTestId('step-summary')).toContainText('SKIP_MIGRATIONS is "false"')
   await shot(page, '30-deploy-flow')
 
   await step(1).getByTestId('deploy-start-pre').click()
@@ -77,16 +78,16 @@ test('an admin walks staging\'s deploy flow: pre-deploy checklist, a manual tick
   await expect(step(2).getByTestId('step-state')).toHaveText('done')
   await shot(page, '36-deploy-flow-after')
 
-  // Step 5: SKIP_MIGRATIONS back on, from the flow itself.
-  await step(5).getByTestId('skip-toggle').click()
+  // Step 6: SKIP_MIGRATIONS back on, from the flow itself.
+  await step(6).getByTestId('skip-toggle').click()
   const toggle = page.getByRole('dialog')
   await toggle.getByTestId('confirm-input').fill('staging')
   await toggle.getByRole('button', { name: 'Set SKIP_MIGRATIONS=true' }).click()
   await expect(toggle).toBeHidden()
-  await expect(step(5).getByTestId('step-state')).toHaveText('done')
+  await expect(step(6).getByTestId('step-state')).toHaveText('done')
 
-  // Step 6: the post-deploy checklist sees the toggle, and the migration that failed earlier (03-migrations).
-  await step(6).getByTestId('deploy-start-post').click()
+  // Step 7: the post-deploy checklist sees the toggle, and the migration that failed earlier (03-migrations).
+  await step(7).getByTestId('deploy-start-post').click()
   const post = page.getByTestId('checklist-run')
   await expect(post.getByTestId('item-skip-migrations')).toContainText('pass')
   await expect(post.getByTestId('item-no-pending')).toContainText('fail')

@@ -1,8 +1,11 @@
 import type { MigrationRunRequest } from '../../contract/api'
 import type { MigrationDetail, MigrationsView } from '../../contract/migrations'
+import type { LatestRehearsal } from '../../contract/rehearsal'
 import { api } from './client'
 
 const base = (target: string) => `/targets/${encodeURIComponent(target)}/migrations`
 export const getMigrations = (target: string) => api<MigrationsView>(base(target))
 export const getMigration = (target: string, name: string) => api<MigrationDetail>(`${base(target)}/${encodeURIComponent(name)}`)
 export const runMigrations = (target: string, body: MigrationRunRequest) => api<{ jobId: number }>(`${base(target)}/run`, { method: 'POST', body })
+export const getRehearsal = (target: string) => api<LatestRehearsal>(`${base(target)}/rehearsal`)
+export const rehearseMigrations = (target: string) => api<{ jobId: number }>(`${base(target)}/rehearse`, { method: 'POST', body: {} })

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import type { TargetConfig } from '../config/schema'
+import { RefusedError } from '../errors'
 import type { JobContext } from '../jobs/run'
 import { backupConnection } from './connection'
 import { checkRestoreRole, restoreRoleRefusal } from './restore-role'
@@ -23,18 +24,18 @@ export async function restoreServer(target: TargetConfig, opts: { restoreTestUrl
   }))
   if (check.reasons.length) throw new RestoreRoleRefusedError(restoreRoleRefusal(check, where))
   if (!mayCreate) {
-    throw new Error(server.kind === 'target'
+    throw new RefusedError(server.kind === 'target'
       ? `"${target.id}" has no restore-test server configured, and its role "${check.role}" may not create databases on the target's server. `
         + 'Configure restoreTestUrl: a PostgreSQL server of the same major version or newer where the console may create and drop scratch databases.'
-      : `The restore-test role "${check.role}" may not create databases: ALTER ROLE ${pg.escapeIdentifier(check.role)} CREATEDB;`)
+      : `The restore-test role "${check.role}" may not create databases: ALTER ROLE ${pg.escapeIdentifier(check.role)} CREATEDB;`, { code: 'no-scratch-server' })
   }
   return server
 }
 
 /** The role restores would run as could escalate: nothing is restored. */
-export class RestoreRoleRefusedError extends Error {
+export class RestoreRoleRefusedError extends RefusedError {
   constructor(message: string) {
-    super(message)
+    super(message, { code: 'unsafe-restore-role' })
     this.name = 'RestoreRoleRefusedError'
   }
 }

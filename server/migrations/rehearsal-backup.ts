@@ -4,11 +4,14 @@ import { sha256Directory, sha256File } from '../backups/hash'
 import { listBackups } from '../backups/inventory'
 import { fileFingerprint } from '../backups/scan'
 import type { TargetConfig } from '../config/schema'
+import { RefusedError } from '../errors'
+
+export type RehearsalRefusal = 'no-migrations-dir' | 'drift' | 'nothing-pending' | 'no-usable-backup'
 
 /** The rehearsal cannot start: no backup to rehearse on, or nothing to rehearse. Nothing was restored. */
-export class RehearsalRefusedError extends Error {
-  constructor(message: string) {
-    super(message)
+export class RehearsalRefusedError extends RefusedError {
+  constructor(message: string, code: RehearsalRefusal) {
+    super(message, { code })
     this.name = 'RehearsalRefusedError'
   }
 }
@@ -28,7 +31,7 @@ export async function chooseBackup(consoleDb: pg.Pool, target: TargetConfig, id?
     const seen = all.length ? `${all.length} backup(s), none usable: ${all.slice(0, 3).map((b) => `${b.id} is ${b.status}`).join(', ')}` : 'no backups'
     throw new RehearsalRefusedError(id !== undefined
       ? `Backup "${id}" of "${target.id}" is not a usable backup (verified or unverified)`
-      : `Nothing to rehearse on: the backups dir of "${target.id}" holds ${seen}. Take a backup first.`)
+      : `Nothing to rehearse on: the backups dir of "${target.id}" holds ${seen}. Take a backup first.`, 'no-usable-backup')
   }
   const { mtimeMs } = await fileFingerprint(entry.file)
   const sha256 = entry.sha256 ?? (entry.format === 'directory' ? (await sha256Directory(entry.file)).sha256 : await sha256File(entry.file))

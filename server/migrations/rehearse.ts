@@ -50,15 +50,15 @@ export async function rehearseMigrations(consoleDb: pg.Pool, target: TargetConfi
 /** What the target's next run would apply, read (never written) from its tracking table; refuses what a run would refuse. */
 export async function planRehearsal(target: TargetConfig): Promise<RehearsalPlan> {
   const { exists, files } = await discoverMigrations(target.migrationsDir)
-  if (!exists) throw new RehearsalRefusedError(`The migrations dir ${target.migrationsDir} of "${target.id}" does not exist`)
+  if (!exists) throw new RehearsalRefusedError(`The migrations dir ${target.migrationsDir} of "${target.id}" does not exist`, 'no-migrations-dir')
   const pool = migrationPool(target)
   const [status, version] = await Promise.all([migrationStatus(pool, target.migrationsTable, files), serverVersionNum(pool)])
   const broken = status.migrations.filter((r) => r.status === 'drifted' || r.status === 'missing')
   if (broken.length) {
     throw new RehearsalRefusedError(`A run on "${target.id}" would be refused, so there is nothing to rehearse: `
-      + `${broken.map((r) => `${r.name} is ${r.status}`).join(', ')}. Restore the applied files exactly as they ran.`)
+      + `${broken.map((r) => `${r.name} is ${r.status}`).join(', ')}. Restore the applied files exactly as they ran.`, 'drift')
   }
   const pending = status.migrations.filter((r) => r.status === 'pending' || r.status === 'failed').map((r) => r.name)
-  if (!pending.length) throw new RehearsalRefusedError(`There are no pending migrations to rehearse on "${target.id}"`)
+  if (!pending.length) throw new RehearsalRefusedError(`There are no pending migrations to rehearse on "${target.id}"`, 'nothing-pending')
   return { files, pending: new Set(pending), serverVersionNum: version }
 }

@@ -2,11 +2,14 @@ import { createApp, createError, defineEventHandler, toWebHandler } from 'h3'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { BackupBusyError } from '../../server/backups/lock'
 import { BackupsDirMissingError } from '../../server/backups/paths'
+import { RestoreRoleRefusedError } from '../../server/backups/scratch'
 import { UserExistsError } from '../../server/auth/users'
 import { EnvFileMissingError } from '../../server/envfile/toggle'
 import errorHandler from '../../server/error'
 import { BusyError, InvalidError, NotFoundError, RefusedError, UnreachableError } from '../../server/errors'
 import { toHttpError } from '../../server/http/errors'
+import { RehearsalRefusedError } from '../../server/migrations/rehearsal-backup'
+import { RehearsalBusyError } from '../../server/migrations/start-rehearsal'
 import { MigrationBusyError } from '../../server/migrations/start-run'
 import { NoConnectionError } from '../../server/targets/pool'
 
@@ -38,6 +41,7 @@ describe('one mapping from errors to HTTP', () => {
     ['BackupsDirMissingError', new BackupsDirMissingError('The backups dir /srv/backups of "main" does not exist'), 409],
     ['EnvFileMissingError', new EnvFileMissingError('The env file /srv/app/.env does not exist'), 409],
     ['UserExistsError', new UserExistsError('User "carol" already exists'), 409],
+    ['RehearsalBusyError', new RehearsalBusyError('A rehearsal is already running on Production'), 409],
   ])('%s answers %i with its message', async (_name, err, status) => {
     expect(toHttpError(err)).toMatchObject({ statusCode: status, message: err.message })
     expect(await respond(err)).toEqual({ status, body: { statusCode: status, message: err.message } })
@@ -48,6 +52,13 @@ describe('one mapping from errors to HTTP', () => {
     expect((await respond(err)).body).toEqual({ statusCode: 409, message: err.message, data: { code: 'unacknowledged', findings: [{ rule: 'drop-table' }] } })
     const invalid = new InvalidError('Invalid body: confirm: type "main"', [{ field: 'confirm', message: 'type "main"' }])
     expect((await respond(invalid)).body.data).toEqual({ issues: [{ field: 'confirm', message: 'type "main"' }] })
+  })
+
+  it('refuses a rehearsal, and a restore role that could escalate, with 409 and the case\'s code', async () => {
+    const none = new RehearsalRefusedError('Nothing to rehearse on: the backups dir of "main" holds no backups. Take a backup first.', 'no-usable-backup')
+    expect(await respond(none)).toEqual({ status: 409, body: { statusCode: 409, message: none.message, data: { code: 'no-usable-backup' } } })
+    const role = new RestoreRoleRefusedError('Refusing to restore as "postgres" on the restore-test server: it is a superuser.')
+    expect(await respond(role)).toEqual({ status: 409, body: { statusCode: 409, message: role.message, data: { code: 'unsafe-restore-role' } } })
   })
 
   it('words an unreachable target with its label, from a domain error or a driver failure, and shows the caller no more than a 503', async () => {

@@ -86,4 +86,19 @@ describe('MigrationsRunDialog', () => {
     const [first, second] = vi.mocked(runMigrations).mock.calls.map(([, body]) => body.idempotencyKey)
     expect(second).not.toBe(first)
   })
+
+  it('says when the files changed since the last rehearsal, or that none was done, and nothing while it is unknown', async () => {
+    const wrapper = await openDialog()
+    expect(wrapper.find('[data-testid="run-rehearsal-note"]').exists()).toBe(false)
+    await wrapper.setProps({ rehearsal: { rehearsal: null, drift: null } })
+    expect(wrapper.get('[data-testid="run-rehearsal-note"]').text()).toContain('No rehearsal has been done')
+    const rehearsal = {
+      id: 1, target: 'production', ok: true, startedAt: '2026-01-01T10:00:00Z', finishedAt: '2026-01-01T10:00:05Z', server: 'restore-test' as const,
+      restoreMs: 900, createdBy: 'olga', migrations: [{ name: '0004_add_index.sql', checksum: 'old', catchUp: false, status: 'ok' as const, durationMs: 40, locks: [] }],
+      backup: { id: 'nightly.dump', createdAt: '2026-01-01T02:00:00Z', status: 'verified' as const, format: 'custom' as const, sizeBytes: 1, mtimeMs: 0, sha256: 'x' },
+    }
+    await wrapper.setProps({ rehearsal: { rehearsal, drift: { changed: true, modified: ['0004_add_index.sql'], added: ['0005_drop_legacy.sql'], noLongerPending: [] } } })
+    expect(wrapper.get('[data-testid="run-rehearsal-note"]').text())
+      .toMatch(/^The files changed since the last rehearsal \(.+\): 0004_add_index\.sql changed, 0005_drop_legacy\.sql not rehearsed\./)
+  })
 })
