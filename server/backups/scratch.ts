@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import type { TargetConfig } from '../config/schema'
 import type { JobContext } from '../jobs/run'
+import { RefusedError } from '../errors'
 import { backupConnection } from './connection'
-import { checkRestoreRole, restoreRoleRefusal } from './restore-role'
+import { checkRestoreRole, RESTORE_ROLE_SQL, restoreRoleRefusal } from './restore-role'
 import { withDatabase } from './tool-connection'
 
 export interface RestoreServer { config: pg.ClientConfig, kind: 'restore-test' | 'target' }
@@ -22,19 +23,22 @@ export async function restoreServer(target: TargetConfig, opts: { restoreTestUrl
     mayCreate: (await c.query<{ ok: boolean }>('SELECT rolcreatedb AS ok FROM pg_roles WHERE rolname = current_user')).rows[0].ok,
   }))
   if (check.reasons.length) throw new RestoreRoleRefusedError(restoreRoleRefusal(check, where))
+  if (!mayCreate && server.kind === 'target') {
+    throw new RefusedError(`"${target.id}" has no restore-test server configured, and its role "${check.role}" may not create databases on the target's server. `
+      + 'Configure restoreTestUrl: a PostgreSQL server of the same major version or newer where the console may create and drop scratch databases.',
+    { code: 'no-restore-server', data: { sql: RESTORE_ROLE_SQL } })
+  }
   if (!mayCreate) {
-    throw new Error(server.kind === 'target'
-      ? `"${target.id}" has no restore-test server configured, and its role "${check.role}" may not create databases on the target's server. `
-        + 'Configure restoreTestUrl: a PostgreSQL server of the same major version or newer where the console may create and drop scratch databases.'
-      : `The restore-test role "${check.role}" may not create databases: ALTER ROLE ${pg.escapeIdentifier(check.role)} CREATEDB;`)
+    const sql = `ALTER ROLE ${pg.escapeIdentifier(check.role)} CREATEDB;`
+    throw new RefusedError(`The restore-test role "${check.role}" may not create databases: ${sql}`, { code: 'restore-role', data: { sql } })
   }
   return server
 }
 
-/** The role restores would run as could escalate: nothing is restored. */
-export class RestoreRoleRefusedError extends Error {
+/** The role restores would run as could escalate: nothing is restored. `data.sql` creates a role that passes. */
+export class RestoreRoleRefusedError extends RefusedError {
   constructor(message: string) {
-    super(message)
+    super(message, { code: 'restore-role', data: { sql: RESTORE_ROLE_SQL } })
     this.name = 'RestoreRoleRefusedError'
   }
 }
