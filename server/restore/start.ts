@@ -41,7 +41,18 @@ export async function startEmergencyRestore(consoleDb: pg.Pool, target: TargetCo
       const onStep = (step: RestoreStep) => audits.push(auditStep(consoleDb, target, actor, { backup, stamp }, step))
       return {
         params: { backup, database: ready.database, role: ready.role, stamp },
-        run: (ctx) => emergencyRestore(target, backup, { who: actor, now, onStep }, ctx).finally(() => Promise.all(audits)),
+        run: async (ctx) => {
+          try {
+            const result = await emergencyRestore(target, backup, { who: actor, now, onStep }, ctx)
+            ctx.progress({ done: result.steps.length, total: result.steps.length, bytes: 0, message: `restored; the previous database is kept as "${result.setAside}"` })
+            return result
+          } catch (err) {
+            ctx.progress({ message: 'failed; the live database was not changed' })
+            throw err
+          } finally {
+            await Promise.all(audits)
+          }
+        },
       }
     },
   })
@@ -55,7 +66,14 @@ export async function startUndoRestore(consoleDb: pg.Pool, target: TargetConfig,
     lock: () => lockRestores(consoleDb, target),
     plan: async () => {
       const aside = await checkUndoReady(target, stamp)
-      return { params: { stamp, bringBack: aside.name }, run: (ctx) => undoRestore(target, stamp, {}, ctx) }
+      return {
+        params: { stamp, bringBack: aside.name },
+        run: async (ctx) => {
+          const undone = await undoRestore(target, stamp, {}, ctx)
+          ctx.progress({ done: 1, total: 1, message: `"${undone.broughtBack}" is live again; the restored database is kept as "${undone.setAside}"` })
+          return undone
+        },
+      }
     },
   })
   return jobId
