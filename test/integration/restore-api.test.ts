@@ -99,6 +99,7 @@ describe('emergency restore over HTTP', () => {
     expect(job.result).toMatchObject({ ok: true, comparedWith: 'manifest', setAside: `${fx.database}_before_restore_${stamp}`, skipMigrations: { changed: true } })
     expect(job.result.steps.map((s: any) => [s.step, s.status])).toEqual(STEPS.map((s) => [s, 'ok']))
     expect(job.log.map((l: any) => l.line).join('\n')).toMatch(/step 7\/7 swap/)
+    expect(job.progress).toMatchObject({ done: 7, total: 7, message: `restored; the previous database is kept as "${job.result.setAside}"` })
     expect(await count()).toBe(ROWS)
     expect(readEnvFile(fx.target.envFile).values.SKIP_MIGRATIONS).toBe('true')
 
@@ -127,6 +128,7 @@ describe('emergency restore over HTTP', () => {
     const job = await waitForJob(c.request, admin, (await json(res)).jobId)
     expect(job.status).toBe('failed')
     expect(job.error).toMatch(/does not match the manifest/)
+    expect(job.progress.message).toBe('failed; the live database was not changed')
     expect(job.result).toMatchObject({ ok: false, backup: copy, setAside: null, error: job.error })
     expect(job.result.steps.map((s: any) => s.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'failed', 'not-run', 'not-run'])
     expect(await count()).toBe(ROWS + 1)
