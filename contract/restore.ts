@@ -1,5 +1,17 @@
-// Emergency restore shapes shared by the SPA and the API (types only).
+// Emergency restore shapes shared by the SPA and the API: request schemas and result types.
+import { z } from 'zod'
+import { confirmField } from './api'
 import type { VerifiedTable } from './backups'
+
+/** UTC `YYYYMMDD_HHMMSS`: which restore an undo brings back. */
+export const restoreStampSchema = z.string().regex(/^\d{8}_\d{6}$/, { error: 'a restore stamp, YYYYMMDD_HHMMSS' })
+export const undoRestoreSchema = z.strictObject({ stamp: restoreStampSchema, confirm: confirmField })
+export const backupPathSchema = z.object({ target: z.string(), backup: z.string().min(1).max(255) })
+// PostgreSQL names are at most 63 bytes; only a restore's leftovers are ever named here.
+export const leftoverPathSchema = z.object({
+  target: z.string(),
+  name: z.string().max(63).regex(/_(before_restore|restored|restore)_\d{8}_\d{6}$/, { error: 'a leftover of an emergency restore, <database>_before_restore_<stamp>' }),
+})
 
 export type RestoreStepName = 'preflight' | 'skip-migrations' | 'safety-backup' | 'restore' | 'counts' | 'privileges' | 'swap'
 
@@ -59,3 +71,8 @@ export interface RestoreLeftover {
   sessions: number
   owner: string
 }
+
+/** GET …/restore/leftovers: what emergency restores left beside the live database, or why there is no emergency restore. */
+export type RestoreLeftoversView =
+  | { available: true, database: string, role: string, busy: boolean, leftovers: RestoreLeftover[] }
+  | { available: false, reason: string, code?: string, sql?: string }

@@ -84,8 +84,9 @@ export async function createDemoEnvironment(cluster: ClusterAccess, workDir: str
     mkdirSync(backupsDir, { recursive: true })
     await writeBackups(cluster, p.database, backupsDir, plan.id === 'production')
     targets[plan.id] = { database: p.database, appRole: p.appRole, envFile, backupsDir }
+    const restoreDatabaseUrl = await createEmergencyRestoreRole(admin, cluster, p, prefix)
     // Restore tests go to a scratch database on the cluster, as on a dedicated restore-test server.
-    configTargets.push({ id: plan.id, label: plan.label, envFile, migrationsDir, backupsDir, retentionDays: 7, restoreTestUrl })
+    configTargets.push({ id: plan.id, label: plan.label, envFile, migrationsDir, backupsDir, retentionDays: 7, restoreTestUrl, restoreDatabaseUrl })
   }
   await admin.end()
   const configPath = join(workDir, 'dbsafe.config.json')
@@ -138,6 +139,18 @@ async function createAppDatabase(admin: pg.Client, cluster: ClusterAccess, p: Ta
   }
   await db.query('ANALYZE')
   await db.end()
+}
+
+// Emergency restore: a login per target, powerless like the restore-test role, that may also act as the roles owning
+// the target's database and objects (production's app role owns some) and end the app's sessions at the swap.
+// Not the restore-test role: restore tests must not run with any owner's powers.
+async function createEmergencyRestoreRole(admin: pg.Client, cluster: ClusterAccess, p: TargetPlan, prefix: string): Promise<string> {
+  const role = `${prefix}dbsafe_restore_${p.id}`
+  const password = randomBytes(18).toString('base64url')
+  const owners = p.id === 'production' ? [p.ownerRole, p.appRole] : [p.ownerRole]
+  await admin.query(`CREATE ROLE ${role} LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOBYPASSRLS PASSWORD '${password}'`)
+  await admin.query(`GRANT ${[...owners, 'pg_signal_backend'].join(', ')} TO ${role}`)
+  return cluster.urlFor('postgres', role, password)
 }
 
 // The seed's script names: db_backup_YYYYMMDD_HHMMSS.sql[.gz], taken nightly at 02:00.

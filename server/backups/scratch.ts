@@ -4,7 +4,7 @@ import type { TargetConfig } from '../config/schema'
 import { RefusedError } from '../errors'
 import type { JobContext } from '../jobs/run'
 import { backupConnection } from './connection'
-import { checkRestoreRole, restoreRoleRefusal } from './restore-role'
+import { checkRestoreRole, RESTORE_ROLE_SQL, restoreRoleRefusal } from './restore-role'
 import { withDatabase } from './tool-connection'
 
 export interface RestoreServer { config: pg.ClientConfig, kind: 'restore-test' | 'target' }
@@ -24,18 +24,21 @@ export async function restoreServer(target: TargetConfig, opts: { restoreTestUrl
   }))
   if (check.reasons.length) throw new RestoreRoleRefusedError(restoreRoleRefusal(check, where))
   if (!mayCreate) {
-    throw new RefusedError(server.kind === 'target'
-      ? `"${target.id}" has no restore-test server configured, and its role "${check.role}" may not create databases on the target's server. `
-        + 'Configure restoreTestUrl: a PostgreSQL server of the same major version or newer where the console may create and drop scratch databases.'
-      : `The restore-test role "${check.role}" may not create databases: ALTER ROLE ${pg.escapeIdentifier(check.role)} CREATEDB;`, { code: 'no-scratch-server' })
+    if (server.kind === 'target') {
+      throw new RefusedError(`"${target.id}" has no restore-test server configured, and its role "${check.role}" may not create databases on the target's server. `
+        + 'Configure restoreTestUrl: a PostgreSQL server of the same major version or newer where the console may create and drop scratch databases.',
+      { code: 'no-scratch-server', data: { sql: RESTORE_ROLE_SQL } })
+    }
+    const sql = `ALTER ROLE ${pg.escapeIdentifier(check.role)} CREATEDB;`
+    throw new RefusedError(`The restore-test role "${check.role}" may not create databases: ${sql}`, { code: 'restore-role', data: { sql } })
   }
   return server
 }
 
-/** The role restores would run as could escalate: nothing is restored. */
+/** The role restores would run as could escalate: nothing is restored. `data.sql` creates a role that passes. */
 export class RestoreRoleRefusedError extends RefusedError {
   constructor(message: string) {
-    super(message, { code: 'unsafe-restore-role' })
+    super(message, { code: 'unsafe-restore-role', data: { sql: RESTORE_ROLE_SQL } })
     this.name = 'RestoreRoleRefusedError'
   }
 }

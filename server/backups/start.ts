@@ -2,6 +2,7 @@ import type pg from 'pg'
 import type { TargetConfig } from '../config/schema'
 import { startJob } from '../jobs/lifecycle'
 import { lockBackupSession } from './lock'
+import { restoreServer } from './scratch'
 import { takeBackup } from './take'
 import { verifyBackup } from './verify'
 
@@ -23,17 +24,25 @@ export async function startBackup(consoleDb: pg.Pool, target: TargetConfig, acto
   return jobId
 }
 
+/**
+ * Starts a restore test, once the role it would restore as has passed the restore-role check: a role that could
+ * escalate is refused at once (RestoreRoleRefusedError, 409 with the SQL for a safe one), not found by a failed job.
+ */
 export async function startVerify(consoleDb: pg.Pool, target: TargetConfig, actor: string, id: string): Promise<number> {
+  const opts = { restoreTestUrl: target.restoreTestUrl, databaseUrl: target.backupDatabaseUrl }
   const { jobId } = await startJob(consoleDb, {
     kind: VERIFY_JOB, target: target.id, actor,
-    plan: () => ({
-      params: { backup: id },
-      run: async (ctx) => {
-        const v = await verifyBackup(consoleDb, target, id, { restoreTestUrl: target.restoreTestUrl, databaseUrl: target.backupDatabaseUrl, who: actor }, ctx)
-        if (!v.ok) throw new Error(`Restore test failed: ${v.problem}`)
-        return v
-      },
-    }),
+    plan: async () => {
+      await restoreServer(target, opts)
+      return {
+        params: { backup: id },
+        run: async (ctx) => {
+          const v = await verifyBackup(consoleDb, target, id, { ...opts, who: actor }, ctx)
+          if (!v.ok) throw new Error(`Restore test failed: ${v.problem}`)
+          return v
+        },
+      }
+    },
   })
   return jobId
 }

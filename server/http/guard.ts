@@ -34,7 +34,7 @@ export async function guarded<R, P = undefined, B = undefined>(event: H3Event, g
   const read: Partial<Input<P, B>> = {}
   try {
     const user = requireRole(event, guard.role)
-    if (guard.path) read.path = validate(guard.path, getRouterParams(event), 'path')
+    if (guard.path) read.path = validate(guard.path, getRouterParams(event, { decode: true }), 'path')
     if (guard.body) read.body = await validBody(event, guard.body)
     const result = await guard.handle({ ...(read as Input<P, B>), user })
     await audit(event, guard, guard.params?.(read, result), 'ok')

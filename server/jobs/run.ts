@@ -14,7 +14,8 @@ export interface JobContext {
 
 /**
  * Runs `work` as job `id`: marks it running, streams its log lines and progress into the console
- * database (batched, at most every 200 ms), and records success with the result or failure with the error.
+ * database (batched, at most every 200 ms), and records success with the result or failure with the error
+ * (and the partial result the error carries, if any).
  */
 export async function runJob<T>(db: pg.Pool, id: number, work: (ctx: JobContext) => Promise<T>): Promise<T | undefined> {
   const client = await db.connect()
@@ -49,7 +50,8 @@ export async function runJob<T>(db: pg.Pool, id: number, work: (ctx: JobContext)
       clearInterval(timer)
       pendingLines.push(`error: ${(err as Error).message}`)
       await flush().catch(() => {})
-      await client.query(`UPDATE jobs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [id, (err as Error).message])
+      await client.query(`UPDATE jobs SET status = 'failed', error = $2, result = $3, finished_at = now() WHERE id = $1`,
+        [id, (err as Error).message, JSON.stringify(partialResult(err))])
       return undefined
     }
   } finally {
@@ -57,6 +59,11 @@ export async function runJob<T>(db: pg.Pool, id: number, work: (ctx: JobContext)
     await client.query('SELECT pg_advisory_unlock($1, $2)', [JOB_LOCK_NAMESPACE, id]).catch(() => {})
     client.release()
   }
+}
+
+/** A failure that can say how far the work got (e.g. EmergencyRestoreError) carries it as `result`: the failed job keeps it. */
+function partialResult(err: unknown): unknown {
+  return err instanceof Error && 'result' in err ? err.result ?? null : null
 }
 
 /** At start-up: a job marked running whose lock nobody holds was left by a dead instance. */

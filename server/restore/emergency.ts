@@ -1,5 +1,5 @@
 import type { BackupTableCount } from '../../contract/backups'
-import type { EmergencyRestoreResult } from '../../contract/restore'
+import type { EmergencyRestoreResult, RestoreStep } from '../../contract/restore'
 import { restoreInto } from '../backups/restore'
 import { withClient } from '../backups/scratch'
 import { compareTables, tableCounts } from '../backups/table-counts'
@@ -26,6 +26,8 @@ export interface EmergencyRestoreOptions extends SessionOptions {
   /** Stops the restore before the swap; once the swap has begun it completes or rolls back on its own. */
   signal?: AbortSignal
   now?: Date
+  /** Hears each step as it ends, ok or failed. */
+  onStep?: (step: RestoreStep) => void
 }
 
 /** The restore did not happen; `result` says how far it got. The live database is untouched. */
@@ -47,7 +49,7 @@ export class EmergencyRestoreError extends Error {
 export async function emergencyRestore(target: TargetConfig, backupId: string, opts: EmergencyRestoreOptions, ctx: JobContext): Promise<EmergencyRestoreResult> {
   const started = Date.now()
   const stamp = restoreStamp(opts.now ?? new Date())
-  const steps = new Steps(['preflight', 'skip-migrations', 'safety-backup', 'restore', 'counts', 'privileges', 'swap'], ctx)
+  const steps = new Steps(['preflight', 'skip-migrations', 'safety-backup', 'restore', 'counts', 'privileges', 'swap'], ctx, opts.onStep)
   const result: EmergencyRestoreResult = {
     ok: false, target: target.id, backup: backupId, stamp, database: '', restoredInto: '', setAside: null,
     skipMigrations: { before: null, changed: false, envBackup: null }, safetyBackup: null, comparedWith: null, tables: [],

@@ -6,6 +6,8 @@ import { databaseFacts, withRestoreSession, type SessionOptions } from './sessio
 
 export interface LeftoverList {
   database: string
+  /** The restore role restores, undos and drops run as. */
+  role: string
   /** An emergency restore, undo or drop is running now: a `restore` leftover may be its work in progress. */
   busy: boolean
   leftovers: RestoreLeftover[]
@@ -20,7 +22,7 @@ export async function listRestoreLeftovers(target: TargetConfig, opts: SessionOp
       const { kind, stamp } = parseLeftover(s.database, d.name)!
       return { name: d.name, kind, stamp, madeAt: stampTime(stamp), sizeBytes: d.size, sessions: d.sessions, owner: d.owner }
     })
-    return { database: s.database, busy: s.busy, leftovers: leftovers.sort((a, b) => b.stamp.localeCompare(a.stamp) || a.name.localeCompare(b.name)) }
+    return { database: s.database, role: s.role, busy: s.busy, leftovers: leftovers.sort((a, b) => b.stamp.localeCompare(a.stamp) || a.name.localeCompare(b.name)) }
   })
 }
 

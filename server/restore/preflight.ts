@@ -7,6 +7,7 @@ import { withClient } from '../backups/scratch'
 import { sniffDump } from '../backups/sniff'
 import type { TargetConfig } from '../config/schema'
 import { readEnvFile } from '../envfile/read'
+import { RefusedError } from '../errors'
 import { readCatalog, type CatalogSnapshot } from './catalog'
 import { restoreNames, type RestoreNames } from './names'
 import { assertMayActAs } from './privileges-apply'
@@ -47,16 +48,25 @@ export async function preflight(s: RestoreSession, target: TargetConfig, backupI
     if (manifest.database !== s.database) notes.push(`the backup was taken of database "${manifest.database}", the target's is "${s.database}"`)
   }
 
+  const live = await assertMayRestoreOver(s, target)
+  return { path, format, manifest, names, live, notes }
+}
+
+/**
+ * The checks that need neither the backup nor any change, also run before a restore job starts: the env
+ * file exists (SKIP_MIGRATIONS must be set) and the restore role can act as every owner of the live database.
+ */
+export async function assertMayRestoreOver(s: RestoreSession, target: TargetConfig): Promise<CatalogSnapshot> {
   if (!readEnvFile(target.envFile).exists) {
-    throw new Error(`The env file ${target.envFile} does not exist, so SKIP_MIGRATIONS cannot be set: a restarting app would migrate the restored schema`)
+    throw new RefusedError(`The env file ${target.envFile} does not exist, so SKIP_MIGRATIONS cannot be set: a restarting app would migrate the restored schema`,
+      { code: 'no-env-file' })
   }
   // The owner first, from the maintenance database: without it the live database may not even admit the role.
   const { rows: [owner] } = await s.client.query<{ owner: string }>('SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1', [s.database])
   await assertMayActAs(s.client, s.role, { database: { name: s.database, owner: owner.owner } as CatalogSnapshot['database'] })
-  const live = await withClient(s.on(s.database), async (c) => {
+  return withClient(s.on(s.database), async (c) => {
     const snapshot = await readCatalog(c)
     await assertMayActAs(c, s.role, snapshot)
     return snapshot
   })
-  return { path, format, manifest, names, live, notes }
 }

@@ -1,6 +1,7 @@
 import pg from 'pg'
 import type { JobContext } from '../jobs/run'
 import { withClient } from '../backups/scratch'
+import { RefusedError } from '../errors'
 import { objectKey, readCatalog, type CatalogSnapshot } from './catalog'
 import { copySettings } from './database'
 import { comparePrivileges, planPrivileges } from './privileges'
@@ -56,12 +57,14 @@ export async function assertMayActAs(c: pg.ClientBase, restoreRole: string, live
   const supers = missing.filter((m) => m.superuser).map((m) => m.role)
   if (supers.length) {
     const what = supers.flatMap((r) => owned.get(r)!)
-    throw new Error(`"${live.database.name}" has objects owned by the superuser ${supers.join(', ')} (${what.slice(0, 5).join(', ')}${what.length > 5 ? ', …' : ''}): `
-      + 'a restore role may never act as a superuser, so it cannot recreate them. Give them a non-superuser owner first (ALTER … OWNER TO <the app\'s owner role>).')
+    throw new RefusedError(`"${live.database.name}" has objects owned by the superuser ${supers.join(', ')} (${what.slice(0, 5).join(', ')}${what.length > 5 ? ', …' : ''}): `
+      + 'a restore role may never act as a superuser, so it cannot recreate them. Give them a non-superuser owner first (ALTER … OWNER TO <the app\'s owner role>).',
+    { code: 'superuser-owner' })
   }
   if (missing.length) {
-    throw new Error(`The restore role "${restoreRole}" cannot act as ${missing.map((m) => `"${m.role}"`).join(', ')}, which own "${live.database.name}" or objects in it: `
-      + `it must, to rename the database and recreate their ownership. As an admin run: ${missing.map((m) => `GRANT ${pg.escapeIdentifier(m.role)} TO ${pg.escapeIdentifier(restoreRole)};`).join(' ')}`)
+    const sql = missing.map((m) => `GRANT ${pg.escapeIdentifier(m.role)} TO ${pg.escapeIdentifier(restoreRole)};`).join(' ')
+    throw new RefusedError(`The restore role "${restoreRole}" cannot act as ${missing.map((m) => `"${m.role}"`).join(', ')}, which own "${live.database.name}" or objects in it: `
+      + `it must, to rename the database and recreate their ownership. As an admin run: ${sql}`, { code: 'restore-role', data: { sql } })
   }
 }
 

@@ -1,14 +1,15 @@
 import pg from 'pg'
-import { checkRestoreRole, restoreRoleRefusal } from '../backups/restore-role'
+import { checkRestoreRole, RESTORE_ROLE_SQL, restoreRoleRefusal } from '../backups/restore-role'
 import { RestoreRoleRefusedError, withClient } from '../backups/scratch'
 import { withDatabase } from '../backups/tool-connection'
 import type { TargetConfig } from '../config/schema'
+import { BusyError, RefusedError } from '../errors'
 import { appConnection } from '../targets/pool'
 
 // Held on the maintenance database for a whole restore, undo or drop, keyed by the live database's name.
 const RESTORE_LOCK_NAMESPACE = 730_517
 
-export class RestoreBusyError extends Error {
+export class RestoreBusyError extends BusyError {
   constructor(database: string) {
     super(`An emergency restore, undo or drop for database "${database}" is already running; try again when it has finished`)
     this.name = 'RestoreBusyError'
@@ -44,8 +45,8 @@ type LockMode = 'hold' | 'probe'
 export async function withRestoreSession<T>(target: TargetConfig, opts: SessionOptions, lock: LockMode, fn: (s: RestoreSession) => Promise<T>): Promise<T> {
   const url = opts.restoreDatabaseUrl ?? target.restoreDatabaseUrl
   if (!url) {
-    throw new Error(`"${target.id}" has no restoreDatabaseUrl: configure a login on its server that may create databases and rename the target's, `
-      + 'connecting to a maintenance database such as postgres')
+    throw new RefusedError(`"${target.id}" has no restoreDatabaseUrl: configure a login on its server that may create databases and rename the target's, `
+      + 'connecting to a maintenance database such as postgres', { code: 'no-restore-url', data: { sql: RESTORE_ROLE_SQL } })
   }
   const live = await withClient(appConnection(target), async (c) => (await c.query<{ database: string, oid: string, started: string }>(
     `SELECT current_database() AS database, (SELECT oid::text FROM pg_database WHERE datname = current_database()) AS oid,
@@ -60,12 +61,17 @@ export async function withRestoreSession<T>(target: TargetConfig, opts: SessionO
     const { rows: [here] } = await client.query<{ database: string, createdb: boolean, oid: string | null, started: string }>(
       `SELECT current_database() AS database, (SELECT rolcreatedb FROM pg_roles WHERE rolname = current_user) AS createdb,
         (SELECT oid::text FROM pg_database WHERE datname = $1) AS oid, pg_postmaster_start_time()::text AS started`, [live.database])
-    if (!here.createdb) throw new Error(`The restore role "${check.role}" may not create databases: ALTER ROLE ${pg.escapeIdentifier(check.role)} CREATEDB;`)
+    if (!here.createdb) {
+      const sql = `ALTER ROLE ${pg.escapeIdentifier(check.role)} CREATEDB;`
+      throw new RefusedError(`The restore role "${check.role}" may not create databases: ${sql}`, { code: 'restore-role', data: { sql } })
+    }
     if (here.oid !== live.oid || here.started !== live.started) {
-      throw new Error(`restoreDatabaseUrl of "${target.id}" does not reach the server the app uses (database "${live.database}" is not the same there)`)
+      throw new RefusedError(`restoreDatabaseUrl of "${target.id}" does not reach the server the app uses (database "${live.database}" is not the same there)`,
+        { code: 'restore-url' })
     }
     if (here.database === live.database) {
-      throw new Error(`restoreDatabaseUrl of "${target.id}" connects to the live database "${live.database}" itself; point it at a maintenance database such as postgres`)
+      throw new RefusedError(`restoreDatabaseUrl of "${target.id}" connects to the live database "${live.database}" itself; point it at a maintenance database such as postgres`,
+        { code: 'restore-url' })
     }
     const { rows: [got] } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [RESTORE_LOCK_NAMESPACE, live.database])
     if (!got.ok && lock === 'hold') throw new RestoreBusyError(live.database)

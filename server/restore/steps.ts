@@ -6,7 +6,8 @@ export class Steps {
   readonly list: RestoreStep[]
   private current: { step: RestoreStep, started: number } | null = null
 
-  constructor(names: RestoreStepName[], private readonly ctx: JobContext) {
+  /** `onEnd` hears each step as it ends, ok or failed (e.g. to audit it at once). */
+  constructor(names: RestoreStepName[], private readonly ctx: JobContext, private readonly onEnd?: (step: RestoreStep) => void) {
     this.list = names.map((step) => ({ step, status: 'not-run' }))
   }
 
@@ -25,6 +26,7 @@ export class Steps {
     Object.assign(step, { status: 'ok', durationMs: Date.now() - started }, detail ? { detail } : {})
     if (detail) this.ctx.log(`${step.step}: ${detail}`)
     this.current = null
+    this.onEnd?.(step)
   }
 
   fail(err: unknown): void {
@@ -32,6 +34,7 @@ export class Steps {
     const { step, started } = this.current
     Object.assign(step, { status: 'failed', durationMs: Date.now() - started, detail: (err as Error).message })
     this.current = null
+    this.onEnd?.(step)
   }
 
   /** The job context for a step's own tools: their progress messages name the step. */

@@ -58,7 +58,7 @@ describe('one mapping from errors to HTTP', () => {
     const none = new RehearsalRefusedError('Nothing to rehearse on: the backups dir of "main" holds no backups. Take a backup first.', 'no-usable-backup')
     expect(await respond(none)).toEqual({ status: 409, body: { statusCode: 409, message: none.message, data: { code: 'no-usable-backup' } } })
     const role = new RestoreRoleRefusedError('Refusing to restore as "postgres" on the restore-test server: it is a superuser.')
-    expect(await respond(role)).toEqual({ status: 409, body: { statusCode: 409, message: role.message, data: { code: 'unsafe-restore-role' } } })
+    expect(await respond(role)).toEqual({ status: 409, body: { statusCode: 409, message: role.message, data: { code: 'unsafe-restore-role', sql: expect.stringContaining('CREATE ROLE dbsafe_restore') } } })
   })
 
   it('words an unreachable target with its label, from a domain error or a driver failure, and shows the caller no more than a 503', async () => {

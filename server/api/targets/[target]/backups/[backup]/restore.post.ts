@@ -1,0 +1,21 @@
+import { defineEventHandler, setResponseStatus } from 'h3'
+import { confirmBodySchema } from '../../../../../../contract/api'
+import { backupPathSchema } from '../../../../../../contract/restore'
+import { useConsole } from '../../../../../context'
+import { guarded, requireConfirmation } from '../../../../../http/guard'
+import { requireTarget } from '../../../../../http/target'
+import { startEmergencyRestore } from '../../../../../restore/start'
+
+export default defineEventHandler(async (event) => {
+  const target = await requireTarget(event)
+  return guarded(event, {
+    action: 'restore.emergency', role: 'admin', target, path: backupPathSchema, body: confirmBodySchema,
+    handle: async ({ user, path: { backup }, body: { confirm } }) => {
+      requireConfirmation(confirm, target)
+      const jobId = await startEmergencyRestore((await useConsole()).db, target, user.username, backup)
+      setResponseStatus(event, 202)
+      return { jobId }
+    },
+    params: ({ path }, result) => ({ backup: path?.backup, jobId: result?.jobId }),
+  })
+})

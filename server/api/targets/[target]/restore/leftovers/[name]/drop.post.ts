@@ -1,0 +1,21 @@
+import { defineEventHandler, setResponseStatus } from 'h3'
+import { confirmBodySchema } from '../../../../../../../contract/api'
+import { leftoverPathSchema } from '../../../../../../../contract/restore'
+import { useConsole } from '../../../../../../context'
+import { guarded, requireConfirmation } from '../../../../../../http/guard'
+import { requireTarget } from '../../../../../../http/target'
+import { startDropLeftover } from '../../../../../../restore/start'
+
+export default defineEventHandler(async (event) => {
+  const target = await requireTarget(event)
+  return guarded(event, {
+    action: 'restore.drop', role: 'admin', target, path: leftoverPathSchema, body: confirmBodySchema,
+    handle: async ({ user, path: { name }, body: { confirm } }) => {
+      requireConfirmation(confirm, target)
+      const jobId = await startDropLeftover((await useConsole()).db, target, user.username, name)
+      setResponseStatus(event, 202)
+      return { jobId }
+    },
+    params: ({ path }, result) => ({ name: path?.name, jobId: result?.jobId }),
+  })
+})

@@ -1,0 +1,20 @@
+import { defineEventHandler, setResponseStatus } from 'h3'
+import { undoRestoreSchema } from '../../../../../contract/restore'
+import { useConsole } from '../../../../context'
+import { guarded, requireConfirmation } from '../../../../http/guard'
+import { requireTarget } from '../../../../http/target'
+import { startUndoRestore } from '../../../../restore/start'
+
+export default defineEventHandler(async (event) => {
+  const target = await requireTarget(event)
+  return guarded(event, {
+    action: 'restore.undo', role: 'admin', target, body: undoRestoreSchema,
+    handle: async ({ user, body: { stamp, confirm } }) => {
+      requireConfirmation(confirm, target)
+      const jobId = await startUndoRestore((await useConsole()).db, target, user.username, stamp)
+      setResponseStatus(event, 202)
+      return { jobId }
+    },
+    params: ({ body }, result) => ({ stamp: body?.stamp, jobId: result?.jobId }),
+  })
+})
