@@ -1,4 +1,6 @@
-// Backup shapes shared by the SPA and the API (types only).
+// Backup shapes shared by the SPA and the API.
+import { z } from 'zod'
+import { confirmField } from './http'
 
 /** pg_dump's archive formats (custom, directory, tar) and plain scripts, raw or compressed; decided by the file's bytes. */
 export type BackupFormat = 'plain' | 'plain-gzip' | 'plain-zstd' | 'custom' | 'directory' | 'tar'
@@ -117,3 +119,5 @@ export interface RetentionPlan {
   keep: { id: string, reason: string }[]
   remove: { id: string, file: string, reason: string }[]
 }
+
+export const takeBackupSchema = z.strictObject({ confirm: confirmField, label: z.string().trim().max(200).optional() })

@@ -1,6 +1,6 @@
-// Checklist, gate and API-token shapes shared by the SPA, the API and the CLI's documentation.
+// Checklist and gate shapes shared by the SPA, the API and the CLI's documentation.
 import { z } from 'zod'
-import { confirmField } from './api'
+import { confirmField } from './http'
 
 export const PHASES = ['pre', 'post'] as const
 export type ChecklistPhase = (typeof PHASES)[number]
@@ -87,26 +87,7 @@ export interface GateResult {
   items: { key: string, label: string, pass: boolean, evidence: Evidence }[]
 }
 
-export const createTokenSchema = z.strictObject({
-  name: z.string({ error: 'required' }).trim().min(1, { error: 'required' }).max(100, { error: 'at most 100 characters' }),
-})
-export type CreateTokenBody = z.infer<typeof createTokenSchema>
-
-export interface ApiTokenRow {
-  id: number
-  name: string
-  scope: 'read'
-  createdBy: string
-  createdAt: string
-  lastUsedAt: string | null
-  revokedAt: string | null
-}
-
-/** The only response that ever carries the token itself. */
-export interface CreatedToken { id: number, name: string, token: string }
-
 export const runParamsSchema = z.object({ run: z.coerce.number({ error: 'a run id (number)' }).int().positive({ error: 'a run id (number)' }) })
 export const itemParamsSchema = runParamsSchema.extend({
   item: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'an item key (a-z, 0-9, -)' }),
 })
-export const tokenParamsSchema = z.object({ id: z.coerce.number({ error: 'a token id (number)' }).int().positive({ error: 'a token id (number)' }) })

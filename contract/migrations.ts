@@ -1,4 +1,6 @@
 // Migration shapes shared by the SPA and the API, and the two predicates every reader of a status uses.
+import { z } from 'zod'
+import { confirmField } from './http'
 
 export type MigrationState = 'applied' | 'pending' | 'drifted' | 'missing' | 'failed'
 
@@ -73,3 +75,15 @@ export interface MigrationsView {
 export interface MigrationDetail extends MigrationRow {
   sql: string | null
 }
+
+export const migrationRunSchema = z.strictObject({
+  confirm: confirmField,
+  /** Run pending migrations up to and including this one; default: all pending. */
+  upTo: z.string().max(200).optional(),
+  /** Destructive findings accepted for this run, as "migration:rule". */
+  acknowledge: z.array(z.string().regex(/^[^:]+:[a-z-]+$/, { error: 'as "migration:rule"' })).max(500).default([]),
+  /** Run without a fresh backup; the reason is recorded in the audit log. */
+  override: z.strictObject({ reason: z.string().trim().min(10, { error: 'at least 10 characters saying why' }).max(1000) }).optional(),
+  idempotencyKey: z.string().min(8).max(100).optional(),
+})
+export type MigrationRunRequest = z.input<typeof migrationRunSchema>

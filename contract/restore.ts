@@ -1,6 +1,6 @@
 // Emergency restore shapes shared by the SPA and the API: request schemas and result types.
 import { z } from 'zod'
-import { confirmField } from './api'
+import { confirmField } from './http'
 import type { VerifiedTable } from './backups'
 
 /** UTC `YYYYMMDD_HHMMSS`: which restore an undo brings back. */

@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
-import { createUserBodySchema, ROLES } from '../contract/api'
+import { createUserBodySchema, ROLES } from '../contract/auth'
 import { createUser, listUsers, UserExistsError } from '../server/auth/users'
 import { loadConfig } from '../server/config/load'
 import { migrateConsole } from '../server/database/migrate-console'

@@ -1,4 +1,4 @@
-import type { MigrationRunRequest } from '../../contract/api'
+import type { MigrationRunRequest } from '../../contract/migrations'
 import type { MigrationDetail, MigrationsView } from '../../contract/migrations'
 import type { LatestRehearsal } from '../../contract/rehearsal'
 import { api } from './client'

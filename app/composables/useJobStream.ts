@@ -1,5 +1,5 @@
 import { onBeforeUnmount, ref, watch, type Ref } from 'vue'
-import { isFinalJob, type Job, type JobLogLine } from '../../contract/api'
+import { isFinalJob, type Job, type JobLogLine } from '../../contract/jobs'
 import { jobEventsUrl } from '../api/jobs'
 
 

@@ -1,4 +1,5 @@
-import type { SkipMigrationsState, Warning } from '../../contract/api'
+import type { Warning } from '../../contract/http'
+import type { SkipMigrationsState } from '../../contract/targets'
 import type { EnvFile } from './read'
 
 const KEY = 'SKIP_MIGRATIONS'

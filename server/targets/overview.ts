@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { Connection, MigrationsSummary, Overview, PrivilegesSummary, TargetSummary } from '../../contract/api'
+import type { Connection, MigrationsSummary, Overview, PrivilegesSummary, TargetSummary } from '../../contract/targets'
 import { isPendingOrFailed } from '../../contract/migrations'
 import { backupsSummary, loadBackupFreshness } from '../backups/freshness'
 import { errorText } from '../database/error-text'

@@ -1,12 +1,11 @@
 // Waiting for a console job to finish, with a deadline: a job that never finishes fails the test
 // with its id and where it stood, instead of hanging until the test timeout.
+import { isFinalJob } from '../../contract/jobs'
 import { json } from './http'
 
 /** A job context for calling a job's work directly, with its log and progress dropped. */
 export const quiet = { log: () => {}, progress: () => {} }
 
-/** The states a job does not leave (contract/api.ts JobStatus). */
-export const FINAL_JOB_STATES = ['succeeded', 'failed', 'interrupted']
 
 export interface PolledJob { status: string, progress?: unknown }
 
@@ -33,7 +32,7 @@ export async function waitForJob<J extends PolledJob>(read: ReadJob<J>, id: numb
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const { job, seen } = await read(id)
-    if (job && FINAL_JOB_STATES.includes(job.status)) return job
+    if (job && isFinalJob(job.status)) return job
     const last = job ? `status ${job.status}, progress ${JSON.stringify(job.progress ?? null)}` : (seen ?? 'not found')
     if (Date.now() >= deadline) throw new Error(`job ${id} did not finish within ${timeoutMs} ms; last seen: ${last}`)
     await new Promise((r) => setTimeout(r, intervalMs))

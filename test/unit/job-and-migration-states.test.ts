@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { FINAL_JOB_STATUSES, isFinalJob, type JobStatus } from '../../contract/api'
+import { FINAL_JOB_STATUSES, isFinalJob, type JobStatus } from '../../contract/jobs'
 import { isDriftedOrMissing, isPendingOrFailed, type MigrationState } from '../../contract/migrations'
 
 describe('migration and job states', () => {

@@ -1,6 +1,6 @@
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { SkipMigrationsState } from '../../../contract/api'
+import type { SkipMigrationsState } from '../../../contract/targets'
 import { ApiRequestError } from '../../api/client'
 import { setSkipMigrations } from '../../api/targets'
 import SkipMigrationsToggle from './SkipMigrationsToggle.vue'

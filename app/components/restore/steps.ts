@@ -1,4 +1,4 @@
-import type { Job } from '../../../contract/api'
+import type { Job } from '../../../contract/jobs'
 import type { EmergencyRestoreResult, RestoreStepName } from '../../../contract/restore'
 
 /** The emergency restore's steps in order, as a person reads them. */

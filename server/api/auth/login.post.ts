@@ -1,5 +1,5 @@
 import { createError, defineEventHandler, getRequestIP } from 'h3'
-import { loginBodySchema } from '../../../contract/api'
+import { loginBodySchema } from '../../../contract/auth'
 import { attemptLogin } from '../../auth/login'
 import { useConsole } from '../../context'
 import { auditLogin } from '../../http/guard'

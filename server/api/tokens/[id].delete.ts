@@ -1,5 +1,5 @@
 import { createError, defineEventHandler } from 'h3'
-import { tokenParamsSchema } from '../../../contract/checklists'
+import { tokenParamsSchema } from '../../../contract/tokens'
 import { useConsole } from '../../context'
 import { guarded } from '../../http/guard'
 import { revokeToken } from '../../tokens/store'

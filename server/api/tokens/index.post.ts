@@ -1,5 +1,5 @@
 import { defineEventHandler, setResponseStatus } from 'h3'
-import { createTokenSchema } from '../../../contract/checklists'
+import { createTokenSchema } from '../../../contract/tokens'
 import { useConsole } from '../../context'
 import { guarded } from '../../http/guard'
 import { createToken } from '../../tokens/store'

@@ -1,5 +1,5 @@
 import { defineEventHandler, setResponseStatus } from 'h3'
-import { createUserBodySchema } from '../../../contract/api'
+import { createUserBodySchema } from '../../../contract/auth'
 import { createUser } from '../../auth/users'
 import { useConsole } from '../../context'
 import { guarded } from '../../http/guard'

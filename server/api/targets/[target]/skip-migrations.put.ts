@@ -1,5 +1,5 @@
 import { defineEventHandler } from 'h3'
-import { skipMigrationsToggleSchema } from '../../../../contract/api'
+import { skipMigrationsToggleSchema } from '../../../../contract/targets'
 import { readEnvFile } from '../../../envfile/read'
 import { skipMigrationsState } from '../../../envfile/skip-migrations'
 import { setSkipMigrations } from '../../../envfile/toggle'

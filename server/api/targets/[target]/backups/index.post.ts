@@ -1,5 +1,5 @@
 import { defineEventHandler, setResponseStatus } from 'h3'
-import { takeBackupSchema } from '../../../../../contract/api'
+import { takeBackupSchema } from '../../../../../contract/backups'
 import { startBackup } from '../../../../backups/start'
 import { useConsole } from '../../../../context'
 import { guarded, requireConfirmation } from '../../../../http/guard'

@@ -1,5 +1,5 @@
 import { defineEventHandler } from 'h3'
-import { confirmBodySchema } from '../../../../../contract/api'
+import { confirmBodySchema } from '../../../../../contract/http'
 import { pruneBackups } from '../../../../backups/retention'
 import { useConsole } from '../../../../context'
 import { guarded, requireConfirmation } from '../../../../http/guard'

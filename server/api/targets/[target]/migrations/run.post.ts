@@ -1,5 +1,5 @@
 import { defineEventHandler, setResponseStatus } from 'h3'
-import { migrationRunSchema } from '../../../../../contract/api'
+import { migrationRunSchema } from '../../../../../contract/migrations'
 import { useConsole } from '../../../../context'
 import { guarded, requireConfirmation } from '../../../../http/guard'
 import { requireTarget } from '../../../../http/target'

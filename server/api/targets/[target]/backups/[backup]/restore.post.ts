@@ -1,5 +1,5 @@
 import { defineEventHandler, setResponseStatus } from 'h3'
-import { confirmBodySchema } from '../../../../../../contract/api'
+import { confirmBodySchema } from '../../../../../../contract/http'
 import { backupPathSchema } from '../../../../../../contract/restore'
 import { useConsole } from '../../../../../context'
 import { guarded, requireConfirmation } from '../../../../../http/guard'

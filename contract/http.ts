@@ -1,0 +1,10 @@
+// Shapes every route shares: errors, health, the typed confirmation of guarded actions.
+import { z } from 'zod'
+
+export interface ApiError { statusCode: number, message: string, data?: unknown }
+export interface Health { status: 'ok', version: string }
+export interface Warning { code: string, message: string }
+
+/** Guarded actions repeat the target's id as `confirm`, so a click on the wrong target does nothing. */
+export const confirmField = z.string({ error: 'type the target id to confirm' })
+export const confirmBodySchema = z.strictObject({ confirm: confirmField })
