@@ -7,11 +7,11 @@ import type { ListBackups } from '../checklists/auto/context'
 import type { TargetConfig } from '../config/schema'
 import { appRoleOf } from '../envfile/connection'
 import { readEnvFile } from '../envfile/read'
-import { migrationPool } from '../migrations/connection'
+import { migrationPool } from '../database/target-pool'
 import { discoverMigrations } from '../migrations/discover'
 import { migrationStatus } from '../migrations/status'
 import { privilegeReview } from '../privileges/review'
-import { targetPool } from '../targets/pool'
+import { targetPool } from '../database/target-pool'
 import type { Gauge } from './format'
 
 interface TargetSample {

@@ -2,7 +2,7 @@ import type pg from 'pg'
 import { isPendingOrFailed } from '../../contract/migrations'
 import type { LatestRehearsal } from '../../contract/rehearsal'
 import type { TargetConfig } from '../config/schema'
-import { migrationPool } from './connection'
+import { migrationPool } from '../database/target-pool'
 import { filesChangedSince, latestRehearsal } from './rehearsal-store'
 import { loadMigrations } from './view'
 

@@ -4,7 +4,7 @@ import { restoreServer } from '../backups/scratch'
 import type { TargetConfig } from '../config/schema'
 import { BusyError } from '../errors'
 import { holdAdvisoryLock, startJob, type HeldLock, type JobPlan } from '../jobs/lifecycle'
-import { migrationPool } from './connection'
+import { migrationPool } from '../database/target-pool'
 import { chooseBackup } from './rehearsal-backup'
 import { planRehearsal, rehearseMigrations } from './rehearse'
 

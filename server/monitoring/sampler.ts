@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import type { TargetConfig } from '../config/schema'
-import { targetPool } from '../targets/pool'
+import { targetPool } from '../database/target-pool'
 import { databaseSize } from './database-size'
 import { pruneSizeSamples, recordSizeSample } from './samples'
 

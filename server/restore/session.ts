@@ -4,7 +4,7 @@ import { RestoreRoleRefusedError, withClient } from '../backups/scratch'
 import { withDatabase } from '../backups/tool-connection'
 import type { TargetConfig } from '../config/schema'
 import { BusyError, RefusedError } from '../errors'
-import { appConnection } from '../targets/pool'
+import { appConnection } from '../database/target-pool'
 
 // Held on the maintenance database for a whole restore, undo or drop, keyed by the live database's name.
 const RESTORE_LOCK_NAMESPACE = 730_517

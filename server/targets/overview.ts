@@ -7,10 +7,10 @@ import type { TargetConfig } from '../config/schema'
 import { appRoleOf } from '../envfile/connection'
 import { readEnvFile, type EnvFile } from '../envfile/read'
 import { skipMigrationsState } from '../envfile/skip-migrations'
-import { migrationPool } from '../migrations/connection'
+import { migrationPool } from '../database/target-pool'
 import { migrationsView } from '../migrations/view'
 import { privilegeReview } from '../privileges/review'
-import { targetPool } from './pool'
+import { targetPool } from '../database/target-pool'
 
 export async function targetOverview(consoleDb: pg.Pool, target: TargetConfig): Promise<Overview> {
   const env = readEnvFile(target.envFile)

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { targetConfigSchema } from '../../server/config/schema'
 import { closePools } from '../../server/database/pools'
 import { getJob } from '../../server/jobs/store'
-import { migrationPool } from '../../server/migrations/connection'
+import { migrationPool } from '../../server/database/target-pool'
 import { MIGRATION_LOCK_KEY, MigrationBusyError, startMigrationRun, type StartRun } from '../../server/migrations/start-run'
 import { migrationsView } from '../../server/migrations/view'
 import { cluster, createConsoleDatabase, createTestDatabase } from '../support/db'

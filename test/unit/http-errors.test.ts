@@ -11,7 +11,7 @@ import { toHttpError } from '../../server/http/errors'
 import { RehearsalRefusedError } from '../../server/migrations/rehearsal-backup'
 import { RehearsalBusyError } from '../../server/migrations/start-rehearsal'
 import { MigrationBusyError } from '../../server/migrations/start-run'
-import { NoConnectionError } from '../../server/targets/pool'
+import { NoConnectionError } from '../../server/database/target-pool'
 
 const target = { label: 'Production' }
 

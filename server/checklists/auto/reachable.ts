@@ -1,5 +1,5 @@
 import type { AutoResult } from '../../../contract/checklists'
-import { targetPool } from '../../targets/pool'
+import { targetPool } from '../../database/target-pool'
 import { errorText } from '../../database/error-text'
 import { result, type CheckContext } from './context'
 

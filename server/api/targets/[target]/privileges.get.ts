@@ -6,7 +6,7 @@ import { requireRole } from '../../../http/session'
 import { requireTarget } from '../../../http/target'
 import { validate } from '../../../http/validate'
 import { privilegeReview } from '../../../privileges/review'
-import { targetPool } from '../../../targets/pool'
+import { targetPool } from '../../../database/target-pool'
 
 const query = z.object({ role: z.string().min(1).max(63).optional() })
 

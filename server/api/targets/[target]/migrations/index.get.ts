@@ -1,6 +1,6 @@
 import { defineEventHandler } from 'h3'
 import { requireTarget } from '../../../../http/target'
-import { migrationPool } from '../../../../migrations/connection'
+import { migrationPool } from '../../../../database/target-pool'
 import { migrationsView } from '../../../../migrations/view'
 
 export default defineEventHandler(async (event) => {

@@ -3,7 +3,7 @@ import { useConsole } from '../../../../context'
 import { requireTarget } from '../../../../http/target'
 import { recordSizeSample } from '../../../../monitoring/samples'
 import { monitoringSnapshot } from '../../../../monitoring/snapshot'
-import { targetPool } from '../../../../targets/pool'
+import { targetPool } from '../../../../database/target-pool'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)

@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import type { ClientConfig } from 'pg'
 import type { TargetConfig } from '../config/schema'
-import { poolFor } from '../database/pools'
+import { poolFor } from './pools'
 import { targetConnection } from '../envfile/connection'
 import { readEnvFile, type EnvFile } from '../envfile/read'
 import { UnreachableError } from '../errors'
@@ -19,4 +19,9 @@ export function appConnection(target: TargetConfig, env: EnvFile = readEnvFile(t
 /** The bounded pool for a target, as the app would connect. */
 export function targetPool(target: TargetConfig, env?: EnvFile): pg.Pool {
   return poolFor(appConnection(target, env))
+}
+
+/** Migrations run with `migrationDatabaseUrl` (e.g. a separate owner role) when set, else as the app connects. */
+export function migrationPool(target: TargetConfig): pg.Pool {
+  return target.migrationDatabaseUrl ? poolFor({ connectionString: target.migrationDatabaseUrl }) : targetPool(target)
 }
