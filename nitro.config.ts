@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { defineNitroConfig } from 'nitropack/config'
+import { aliases } from './aliases.config'
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 
@@ -15,6 +16,7 @@ export default defineNitroConfig({
   compatibilityDate: '2026-11-01',
   srcDir: 'server',
   imports: false,
+  alias: aliases,
   errorHandler: here('./server/error.ts'),
   // The built SPA: hashed assets are served as files, index.html also as a server asset for the SPA fallback.
   publicAssets: [{ dir: here('./dist'), baseURL: '/', maxAge: 0 }, { dir: here('./dist/assets'), baseURL: '/assets', maxAge: 31_536_000 }],

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vite'
 import VueRouter from 'vue-router/vite'
+import { aliases } from './aliases.config'
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 
@@ -11,6 +12,7 @@ export default defineConfig({
     VueRouter({ routesFolder: here('./app/pages'), dts: here('./app/typed-router.d.ts') }),
     vue(),
   ],
+  resolve: { alias: aliases },
   build: { outDir: here('./dist'), emptyOutDir: true },
   server: {
     port: Number(process.env.VITE_PORT ?? 5173),

@@ -1,11 +1,14 @@
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
+import { aliases } from './aliases.config'
 
 export default defineConfig({
+  resolve: { alias: aliases },
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', globalSetup: ['test/support/global-tmp.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', globalSetup: ['test/support/global-tmp.ts'] } },
       {
+        extends: true,
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
@@ -16,7 +19,7 @@ export default defineConfig({
         },
       },
       // Components and composables, beside their sources in app/, in a simulated browser.
-      { plugins: [vue()], test: { name: 'components', include: ['app/**/*.test.ts'], environment: 'happy-dom' } },
+      { extends: true, plugins: [vue()], test: { name: 'components', include: ['app/**/*.test.ts'], environment: 'happy-dom' } },
     ],
   },
 })

@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import pg from 'pg'
-import { startCluster } from '../scripts/pg-cluster'
-import { takeBackup } from '../server/backups/take'
-import { verifyBackup } from '../server/backups/verify'
-import { migrateConsole } from '../server/database/migrate-console'
-import { targetConfigSchema } from '../server/config/schema'
+import { startCluster } from '~scripts/pg-cluster'
+import { takeBackup } from '~server/backups/take'
+import { verifyBackup } from '~server/backups/verify'
+import { migrateConsole } from '~server/database/migrate-console'
+import { targetConfigSchema } from '~server/config/schema'
 
 const RUNS = 3
 const ROWS = Number(process.env.BENCH_ROWS ?? 6_000_000)

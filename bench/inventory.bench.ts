@@ -9,10 +9,10 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { gzipSync } from 'node:zlib'
 import pg from 'pg'
-import { startCluster } from '../scripts/pg-cluster'
-import { listBackups } from '../server/backups/inventory'
-import { targetConfigSchema } from '../server/config/schema'
-import { migrateConsole } from '../server/database/migrate-console'
+import { startCluster } from '~scripts/pg-cluster'
+import { listBackups } from '~server/backups/inventory'
+import { targetConfigSchema } from '~server/config/schema'
+import { migrateConsole } from '~server/database/migrate-console'
 
 const FILES = Number(process.env.BENCH_FILES ?? 1000)
 const RUNS = 5

@@ -3,7 +3,7 @@
 // parser-based linter stands on). Run: npx tsx bench/lint.bench.ts
 import { performance } from 'node:perf_hooks'
 import { parse } from 'libpg-query'
-import { lintSql } from '../server/migrations/lint/lint'
+import { lintSql } from '~server/migrations/lint/lint'
 
 const FILES = 1000
 const STATEMENTS_PER_FILE = 100

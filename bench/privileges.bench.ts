@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import pg from 'pg'
-import { startCluster } from '../scripts/pg-cluster'
-import { analyzePrivileges } from '../server/privileges/analyze'
+import { startCluster } from '~scripts/pg-cluster'
+import { analyzePrivileges } from '~server/privileges/analyze'
 import { startConsoleProcess, writeConfig } from '../test/support/console'
 
 const TABLES = 10_000

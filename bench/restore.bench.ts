@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import pg from 'pg'
-import type { RestoreStepName } from '../contract/restore'
-import { startCluster } from '../scripts/pg-cluster'
-import { takeBackup } from '../server/backups/take'
-import { targetConfigSchema } from '../server/config/schema'
-import { emergencyRestore } from '../server/restore/emergency'
-import { dropLeftover } from '../server/restore/leftovers'
+import type { RestoreStepName } from '~contract/restore'
+import { startCluster } from '~scripts/pg-cluster'
+import { takeBackup } from '~server/backups/take'
+import { targetConfigSchema } from '~server/config/schema'
+import { emergencyRestore } from '~server/restore/emergency'
+import { dropLeftover } from '~server/restore/leftovers'
 
 const RUNS = 3
 const ROWS = Number(process.env.BENCH_ROWS ?? 6_000_000)

@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createDemoEnvironment } from '../scripts/demo/environment'
-import { clusterFromUrl, freePort, startCluster } from '../scripts/pg-cluster'
+import { createDemoEnvironment } from '~scripts/demo/environment'
+import { clusterFromUrl, freePort, startCluster } from '~scripts/pg-cluster'
 
 export default async function globalSetup() {
   const given = process.env.DBSAFE_TEST_CLUSTER_URL

@@ -3,10 +3,10 @@
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
-import { createUserBodySchema, ROLES } from '../contract/auth'
-import { createUser, listUsers, UserExistsError } from '../server/auth/users'
-import { loadConfig } from '../server/config/load'
-import { migrateConsole } from '../server/database/migrate-console'
+import { createUserBodySchema, ROLES } from '~contract/auth'
+import { createUser, listUsers, UserExistsError } from '~server/auth/users'
+import { loadConfig } from '~server/config/load'
+import { migrateConsole } from '~server/database/migrate-console'
 
 const USAGE = `usage: npm run users -- add NAME --role ${ROLES.join('|')}   (password from prompt or stdin)
        npm run users -- list`

@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../../contract/audit'
+import type { AuditEntry } from '~contract/audit'
 import { api } from './client'
 
 export interface AuditFilter { actor?: string, action?: string, target?: string, outcome?: 'ok' | 'refused', before?: number }

@@ -1,4 +1,4 @@
-import type { LoginBody, SessionUser } from '../../contract/auth'
+import type { LoginBody, SessionUser } from '~contract/auth'
 import { api } from './client'
 
 export const login = (body: LoginBody) => api<SessionUser>('/auth/login', { method: 'POST', body })

@@ -1,4 +1,4 @@
-import type { BackupEntry, BackupFreshness, RetentionPlan } from '../../contract/backups'
+import type { BackupEntry, BackupFreshness, RetentionPlan } from '~contract/backups'
 import { api } from './client'
 
 const base = (target: string) => `/targets/${encodeURIComponent(target)}/backups`

@@ -1,4 +1,4 @@
-import type { ChecklistPhase, ChecklistRun, ChecklistRunSummary, ChecklistTemplate, SignOffBody, TickBody } from '../../contract/checklists'
+import type { ChecklistPhase, ChecklistRun, ChecklistRunSummary, ChecklistTemplate, SignOffBody, TickBody } from '~contract/checklists'
 import { api } from './client'
 
 const base = (target: string) => `/targets/${encodeURIComponent(target)}/checklists`

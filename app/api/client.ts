@@ -1,4 +1,4 @@
-import type { ApiError } from '../../contract/http'
+import type { ApiError } from '~contract/http'
 
 export class ApiRequestError extends Error {
   constructor(readonly status: number, message: string, readonly data?: unknown) {

@@ -1,4 +1,4 @@
-import type { Job, JobWithLog } from '../../contract/jobs'
+import type { Job, JobWithLog } from '~contract/jobs'
 import { api } from './client'
 
 export const getJob = (id: number) => api<JobWithLog>(`/jobs/${id}`)

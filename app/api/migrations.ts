@@ -1,6 +1,6 @@
-import type { MigrationRunRequest } from '../../contract/migrations'
-import type { MigrationDetail, MigrationsView } from '../../contract/migrations'
-import type { LatestRehearsal } from '../../contract/rehearsal'
+import type { MigrationRunRequest } from '~contract/migrations'
+import type { MigrationDetail, MigrationsView } from '~contract/migrations'
+import type { LatestRehearsal } from '~contract/rehearsal'
 import { api } from './client'
 
 const base = (target: string) => `/targets/${encodeURIComponent(target)}/migrations`

@@ -1,4 +1,4 @@
-import type { MonitoringSnapshot, SizeSample } from '../../contract/monitoring'
+import type { MonitoringSnapshot, SizeSample } from '~contract/monitoring'
 import { api } from './client'
 
 const base = (target: string) => `/targets/${encodeURIComponent(target)}/monitoring`

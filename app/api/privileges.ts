@@ -1,4 +1,4 @@
-import type { PrivilegeReview } from '../../contract/privileges'
+import type { PrivilegeReview } from '~contract/privileges'
 import { api } from './client'
 
 export const getPrivileges = (target: string, role?: string) =>

@@ -1,4 +1,4 @@
-import type { RestoreLeftoversView } from '../../contract/restore'
+import type { RestoreLeftoversView } from '~contract/restore'
 import { api } from './client'
 
 const base = (target: string) => `/targets/${encodeURIComponent(target)}`

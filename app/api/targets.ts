@@ -1,4 +1,4 @@
-import type { Overview, SkipMigrationsState, SkipMigrationsToggle, TargetSummary } from '../../contract/targets'
+import type { Overview, SkipMigrationsState, SkipMigrationsToggle, TargetSummary } from '~contract/targets'
 import { api } from './client'
 
 export const listTargets = () => api<TargetSummary[]>('/targets')

@@ -1,4 +1,4 @@
-import type { ApiTokenRow, CreatedToken } from '../../contract/tokens'
+import type { ApiTokenRow, CreatedToken } from '~contract/tokens'
 import { api } from './client'
 
 export const listTokens = () => api<ApiTokenRow[]>('/tokens')

@@ -1,4 +1,4 @@
-import type { CreateUserBody, UserRow } from '../../contract/auth'
+import type { CreateUserBody, UserRow } from '~contract/auth'
 import { api } from './client'
 
 export const listUsers = () => api<UserRow[]>('/users')

@@ -1,7 +1,6 @@
 import { onBeforeUnmount, ref, watch, type Ref } from 'vue'
-import { isFinalJob, type Job, type JobLogLine } from '../../contract/jobs'
+import { isFinalJob, type Job, type JobLogLine } from '~contract/jobs'
 import { jobEventsUrl } from '../api/jobs'
-
 
 /** Follows a job over server-sent events: its state and its log, until it finishes. */
 export function useJobStream(jobId: Ref<number | null>) {

@@ -1,5 +1,5 @@
 import { computed, reactive, ref } from 'vue'
-import type { BackupEntry } from '../../contract/backups'
+import type { BackupEntry } from '~contract/backups'
 import { listLeftovers } from '../api/restore'
 import { useLoad } from './useLoad'
 

@@ -2,7 +2,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { defineComponent, h } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import type { ChecklistRun } from '../../contract/checklists'
+import type { ChecklistRun } from '~contract/checklists'
 import { startRun } from '../api/checklists'
 import { useStartChecklist } from './useStartChecklist'
 

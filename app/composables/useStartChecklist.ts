@@ -1,5 +1,5 @@
 import { useRouter } from 'vue-router'
-import type { ChecklistPhase } from '../../contract/checklists'
+import type { ChecklistPhase } from '~contract/checklists'
 import { startRun } from '../api/checklists'
 import { useAction } from './useAction'
 

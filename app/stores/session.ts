@@ -1,6 +1,6 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { LoginBody, Role, SessionUser } from '../../contract/auth'
+import type { LoginBody, Role, SessionUser } from '~contract/auth'
 import * as auth from '../api/auth'
 import { ApiRequestError, setUnauthorizedHandler } from '../api/client'
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { createGzip } from 'node:zlib'
 import { pipeline } from 'node:stream/promises'
 import pg from 'pg'
-import { TRACKING_TABLE_DDL } from '../../server/migrations/tracking-table'
+import { TRACKING_TABLE_DDL } from '~server/migrations/tracking-table'
 
 const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url))
 

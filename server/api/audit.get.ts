@@ -1,5 +1,5 @@
 import { defineEventHandler, getQuery } from 'h3'
-import { auditQuerySchema } from '../../contract/audit'
+import { auditQuerySchema } from '~contract/audit'
 import { queryAudit } from '../audit/query'
 import { useConsole } from '../context'
 import { validate } from '../http/validate'

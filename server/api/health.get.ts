@@ -1,5 +1,5 @@
 import { defineEventHandler } from 'h3'
-import type { Health } from '../../contract/http'
-import pkg from '../../package.json'
+import type { Health } from '~contract/http'
+import { VERSION } from '~server/version'
 
-export default defineEventHandler((): Health => ({ status: 'ok', version: pkg.version }))
+export default defineEventHandler((): Health => ({ status: 'ok', version: VERSION }))

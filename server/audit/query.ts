@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { AuditEntry, AuditQuery } from '../../contract/audit'
+import type { AuditEntry, AuditQuery } from '~contract/audit'
 
 /** Newest first; `before` (an entry id) pages back through history without offsets. */
 export async function queryAudit(db: pg.Pool, q: AuditQuery): Promise<AuditEntry[]> {

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { SessionUser } from '../../contract/auth'
+import type { SessionUser } from '~contract/auth'
 import { dummyHash, verifyPassword } from './passwords'
 import { findCredentials } from './users'
 

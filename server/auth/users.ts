@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { Role, SessionUser, UserRow } from '../../contract/auth'
+import type { Role, SessionUser, UserRow } from '~contract/auth'
 import { RefusedError } from '../errors'
 import { hashPassword } from './passwords'
 

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises'
 import { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip } from 'node:zlib'
-import type { BackupFormat, BackupManifest } from '../../contract/backups'
+import type { BackupFormat, BackupManifest } from '~contract/backups'
 import { sha256Directory, sha256File } from './hash'
 import { pgTool } from './pg-binaries'
 import { runTool } from './spawn'
@@ -49,7 +49,8 @@ async function checkAgainstManifest(path: string, format: BackupFormat, m: Backu
 }
 
 function checkMarker(tail: string): CheckResult {
-  return hasCompletionMarker(tail) ? { ok: true }
+  return hasCompletionMarker(tail)
+    ? { ok: true }
     : { ok: false, problem: `does not end with pg_dump's "${MARKER.slice(3)}" marker: the dump was cut off or did not finish` }
 }
 

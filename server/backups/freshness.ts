@@ -1,6 +1,6 @@
 import type pg from 'pg'
-import type { BackupsSummary } from '../../contract/targets'
-import type { BackupFreshness } from '../../contract/backups'
+import type { BackupsSummary } from '~contract/targets'
+import type { BackupFreshness } from '~contract/backups'
 import type { TargetConfig } from '../config/schema'
 import { errorText } from '../database/error-text'
 import { listBackups } from './inventory'

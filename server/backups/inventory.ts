@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { BackupEntry } from '../../contract/backups'
+import type { BackupEntry } from '~contract/backups'
 import type { TargetConfig } from '../config/schema'
 import { checkBackupFile } from './checks'
 import { readManifest, summarize } from './manifest'

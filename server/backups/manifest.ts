@@ -1,7 +1,7 @@
 import { open, readFile, rename, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { z } from 'zod'
-import type { BackupManifest, BackupManifestSummary } from '../../contract/backups'
+import type { BackupManifest, BackupManifestSummary } from '~contract/backups'
 import { manifestName } from './names'
 
 const manifestSchema = z.object({

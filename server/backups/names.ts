@@ -1,4 +1,4 @@
-import type { BackupFormat } from '../../contract/backups'
+import type { BackupFormat } from '~contract/backups'
 
 export interface ParsedName {
   /** A `.partial` name: a dump still being written, or one that never finished. */

@@ -1,4 +1,4 @@
-import type { BackupEntry, BackupFreshness, BackupRef, BackupStatus } from '../../contract/backups'
+import type { BackupEntry, BackupFreshness, BackupRef, BackupStatus } from '~contract/backups'
 
 export const DEFAULT_BACKUP_MAX_AGE_HOURS = 24
 const HOUR_MS = 3_600_000

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises'
 import type pg from 'pg'
-import type { BackupEntry, RetentionPlan } from '../../contract/backups'
+import type { BackupEntry, RetentionPlan } from '~contract/backups'
 import type { TargetConfig } from '../config/schema'
 import { listBackups, type ListOptions } from './inventory'
 import { manifestPath } from './manifest'

@@ -1,7 +1,7 @@
 import type { Dirent } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { BackupFormat } from '../../contract/backups'
+import type { BackupFormat } from '~contract/backups'
 import { claimedFormat, parseBackupName, type ParsedName } from './names'
 import { sniffDump } from './sniff'
 import type { Fingerprint } from './store'

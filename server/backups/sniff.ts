@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises'
 import { join } from 'node:path'
 import { gunzipSync, constants as zlib } from 'node:zlib'
 import { Decompress } from 'fzstd'
-import type { BackupFormat } from '../../contract/backups'
+import type { BackupFormat } from '~contract/backups'
 
 // Enough for a tar header and a gzip stream's first block; a zstd frame's first block may need up to 128 KiB.
 const HEAD_BYTES = 16 * 1024

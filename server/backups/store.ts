@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { BackupVerification } from '../../contract/backups'
+import type { BackupVerification } from '~contract/backups'
 
 /** A file's identity for caching: what it was when it was looked at. */
 export interface Fingerprint { path: string, sizeBytes: number, mtimeMs: number }

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { BackupTableCount, VerifiedTable } from '../../contract/backups'
+import type { BackupTableCount, VerifiedTable } from '~contract/backups'
 
 // The tables whose rows pg_dump dumps: ordinary tables (leaf partitions included), not temporary,
 // not system, not members of an extension. query_to_xml runs count(*) per table inside this one

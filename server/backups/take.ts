@@ -1,7 +1,7 @@
 import { rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import type pg from 'pg'
-import type { BackupFormat, BackupManifest } from '../../contract/backups'
+import type { BackupFormat, BackupManifest } from '~contract/backups'
 import type { TargetConfig } from '../config/schema'
 import type { JobContext } from '../jobs/run'
 import { backupConnection } from './connection'

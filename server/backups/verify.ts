@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises'
 import type pg from 'pg'
-import type { BackupFormat, BackupManifest, BackupVerification } from '../../contract/backups'
+import type { BackupFormat, BackupManifest, BackupVerification } from '~contract/backups'
 import type { TargetConfig } from '../config/schema'
 import type { JobContext } from '../jobs/run'
 import { checkBackupFile } from './checks'

@@ -1,6 +1,6 @@
 import type pg from 'pg'
-import type { AutoCheck, AutoParams, AutoResult } from '../../contract/checklists'
-import type { MigrationStatus } from '../../contract/migrations'
+import type { AutoCheck, AutoParams, AutoResult } from '~contract/checklists'
+import type { MigrationStatus } from '~contract/migrations'
 import { listBackups } from '../backups/inventory'
 import type { TargetConfig } from '../config/schema'
 import { readEnvFile } from '../envfile/read'

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { ChecklistPhase, GateResult } from '../../contract/checklists'
+import type { ChecklistPhase, GateResult } from '~contract/checklists'
 import type { TargetConfig } from '../config/schema'
 import { evaluateAutoItems, type AutoItemRef, type EvaluateOptions } from './evaluate'
 import { overridesOf } from './overrides'

@@ -1,4 +1,4 @@
-import type { ItemStatus, RunStatus } from '../../contract/checklists'
+import type { ItemStatus, RunStatus } from '~contract/checklists'
 
 const DAY_MS = 86_400_000
 

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { AutoCheck, AutoParams, ChecklistPhase, ChecklistRun, ChecklistRunSummary, TickBody } from '../../contract/checklists'
+import type { AutoCheck, AutoParams, ChecklistPhase, ChecklistRun, ChecklistRunSummary, TickBody } from '~contract/checklists'
 import type { TargetConfig } from '../config/schema'
 import { NotFoundError, RefusedError } from '../errors'
 import { evaluateAutoItems, type EvaluateOptions } from './evaluate'

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { AutoResult, ChecklistItem, ChecklistItemTemplate, ChecklistPhase, ChecklistRun, ChecklistRunSummary, RunStatus } from '../../contract/checklists'
+import type { AutoResult, ChecklistItem, ChecklistItemTemplate, ChecklistPhase, ChecklistRun, ChecklistRunSummary, RunStatus } from '~contract/checklists'
 
 type Db = pg.Pool | pg.PoolClient
 

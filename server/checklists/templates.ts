@@ -1,4 +1,4 @@
-import type { AutoParams, ChecklistItemTemplate, ChecklistPhase, ChecklistTemplate } from '../../contract/checklists'
+import type { AutoParams, ChecklistItemTemplate, ChecklistPhase, ChecklistTemplate } from '~contract/checklists'
 import { backupMaxAgeHours } from '../backups/newest'
 import type { ChecklistOverrides } from './overrides'
 

@@ -37,4 +37,3 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
 export function formatPath(path: PropertyKey[]): string {
   return path.length === 0 ? '(root)' : path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '')
 }
-

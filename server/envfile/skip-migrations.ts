@@ -1,5 +1,5 @@
-import type { Warning } from '../../contract/http'
-import type { SkipMigrationsState } from '../../contract/targets'
+import type { Warning } from '~contract/http'
+import type { SkipMigrationsState } from '~contract/targets'
 import type { EnvFile } from './read'
 
 const KEY = 'SKIP_MIGRATIONS'

@@ -1,6 +1,6 @@
 import { getRouterParams, type H3Event } from 'h3'
 import type { z } from 'zod'
-import type { Role, SessionUser } from '../../contract/auth'
+import type { Role, SessionUser } from '~contract/auth'
 import { recordAudit } from '../audit/record'
 import type { TargetConfig } from '../config/schema'
 import { useConsole } from '../context'

@@ -1,5 +1,5 @@
 import { createError, getRequestProtocol, useSession, type H3Event } from 'h3'
-import type { Role, SessionUser } from '../../contract/auth'
+import type { Role, SessionUser } from '~contract/auth'
 import { findUser } from '../auth/users'
 import { useConsole } from '../context'
 

@@ -1,5 +1,5 @@
 import { createError, getHeader, type H3Event } from 'h3'
-import type { SessionUser } from '../../contract/auth'
+import type { SessionUser } from '~contract/auth'
 import { useConsole } from '../context'
 import { verifyToken } from '../tokens/store'
 import { currentUser } from './session'

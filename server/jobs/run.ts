@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { JobProgress } from '../../contract/jobs'
+import type { JobProgress } from '~contract/jobs'
 
 // Each running job holds this advisory lock (namespace, job id) on its own console-database session.
 // If the process dies, PostgreSQL drops the lock with the session; that is how a restart tells

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { Job, JobLogLine, JobWithLog } from '../../contract/jobs'
+import type { Job, JobLogLine, JobWithLog } from '~contract/jobs'
 
 const COLUMNS = `id, kind, target, status, params, progress, result, error, created_by AS "createdBy",
   created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"`

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { isFinalJob, type Job, type JobLogLine } from '../../contract/jobs'
+import { isFinalJob, type Job, type JobLogLine } from '~contract/jobs'
 import { getJob } from './store'
 
 const POLL_MS = 300

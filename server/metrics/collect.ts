@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { isDriftedOrMissing, isPendingOrFailed } from '../../contract/migrations'
+import { isDriftedOrMissing, isPendingOrFailed } from '~contract/migrations'
 import { listBackups } from '../backups/inventory'
 import { backupAgeMs, newestVerifiedBackup } from '../backups/newest'
 import { connectionUse } from '../checklists/auto/connections-headroom'

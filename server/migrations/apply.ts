@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import { escapeIdentifier } from 'pg'
-import type { MigrationStatement } from '../../contract/migrations'
+import type { MigrationStatement } from '~contract/migrations'
 import type { JobContext } from '../jobs/run'
 import { findTrackingTable, TRACKING_TABLE_DDL } from './tracking-table'
 

@@ -1,4 +1,4 @@
-import { isDriftedOrMissing, isPendingOrFailed, type LintFinding, type MigrationRow, type MigrationStatement } from '../../contract/migrations'
+import { isDriftedOrMissing, isPendingOrFailed, type LintFinding, type MigrationRow, type MigrationStatement } from '~contract/migrations'
 import { RefusedError } from '../errors'
 
 export interface RunOptions { upTo?: string, acknowledge: string[], override?: { reason: string } }

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { RehearsalBackup } from '../../contract/rehearsal'
+import type { RehearsalBackup } from '~contract/rehearsal'
 import { sha256Directory, sha256File } from '../backups/hash'
 import { listBackups } from '../backups/inventory'
 import { fileFingerprint } from '../backups/scan'

@@ -1,6 +1,6 @@
 import type pg from 'pg'
-import { isPendingOrFailed } from '../../contract/migrations'
-import type { LatestRehearsal } from '../../contract/rehearsal'
+import { isPendingOrFailed } from '~contract/migrations'
+import type { LatestRehearsal } from '~contract/rehearsal'
 import type { TargetConfig } from '../config/schema'
 import { migrationPool } from '../database/target-pool'
 import { filesChangedSince, latestRehearsal } from './rehearsal-store'

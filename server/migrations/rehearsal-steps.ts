@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { RehearsalError, RehearsedMigration, RelationLock } from '../../contract/rehearsal'
+import type { RehearsalError, RehearsedMigration, RelationLock } from '~contract/rehearsal'
 import type { TargetConfig } from '../config/schema'
 import type { JobContext } from '../jobs/run'
 import { applyMigration, ensureTrackingTable, MigrationFailedError, runsAlone, type ApplyOptions } from './apply'

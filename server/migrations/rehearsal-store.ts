@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { Rehearsal, RehearsalDrift } from '../../contract/rehearsal'
+import type { Rehearsal, RehearsalDrift } from '~contract/rehearsal'
 
 export async function saveRehearsal(db: pg.Pool, r: Omit<Rehearsal, 'id'>): Promise<Rehearsal> {
   const { rows } = await db.query<{ id: number }>(

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { Rehearsal } from '../../contract/rehearsal'
+import type { Rehearsal } from '~contract/rehearsal'
 import { restoreInto } from '../backups/restore'
 import { restoreServer, withClient, withScratchDatabase } from '../backups/scratch'
 import type { TargetConfig } from '../config/schema'

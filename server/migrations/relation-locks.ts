@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { RelationLock } from '../../contract/rehearsal'
+import type { RelationLock } from '~contract/rehearsal'
 
 interface RelationInfo { schema: string, name: string, kind: string, sizeBytes: number, rowEstimate: number }
 export type RelationSnapshot = Map<number, RelationInfo>

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { Rehearsal } from '../../contract/rehearsal'
+import type { Rehearsal } from '~contract/rehearsal'
 import { restoreServer } from '../backups/scratch'
 import type { TargetConfig } from '../config/schema'
 import { BusyError } from '../errors'

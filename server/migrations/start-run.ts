@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { isPendingOrFailed, type MigrationStatement } from '../../contract/migrations'
+import { isPendingOrFailed, type MigrationStatement } from '~contract/migrations'
 import type { TargetConfig } from '../config/schema'
 import { BusyError } from '../errors'
 import { holdAdvisoryLock, startJob, type HeldLock, type JobPlan } from '../jobs/lifecycle'

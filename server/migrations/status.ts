@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { MigrationStatus, MigrationStatusRow } from '../../contract/migrations'
+import type { MigrationStatus, MigrationStatusRow } from '~contract/migrations'
 import { compareMigrationNames, type MigrationFile } from './discover'
 import { findTrackingTable } from './tracking-table'
 

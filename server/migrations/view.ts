@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { isPendingOrFailed, type MigrationDetail, type MigrationRow, type MigrationsView, type MigrationStatusRow } from '../../contract/migrations'
+import { isPendingOrFailed, type MigrationDetail, type MigrationRow, type MigrationsView, type MigrationStatusRow } from '~contract/migrations'
 import type { TargetConfig } from '../config/schema'
 import { serverVersionNum } from './connection'
 import { discoverMigrations, type MigrationFile } from './discover'

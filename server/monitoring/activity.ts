@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { LockWait, OpenTransaction, RunningQuery } from '../../contract/monitoring'
+import type { LockWait, OpenTransaction, RunningQuery } from '~contract/monitoring'
 import { CLIENT_BACKEND, MARK, NOT_OURS } from './sql'
 
 const QUERY_CHARS = 300

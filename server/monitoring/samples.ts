@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { SizeSample } from '../../contract/monitoring'
+import type { SizeSample } from '~contract/monitoring'
 
 // (namespace, key) for pg_advisory_xact_lock; the key is the target's hash, so targets do not wait on each other.
 const SAMPLE_LOCK_NAMESPACE = 730_517

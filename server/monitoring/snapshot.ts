@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { ConnectionStateCount, MonitoringSnapshot } from '../../contract/monitoring'
+import type { ConnectionStateCount, MonitoringSnapshot } from '~contract/monitoring'
 import { activity, locksWaiting } from './activity'
 import { CLIENT_BACKEND, MARK } from './sql'
 import { largestTables } from './tables'

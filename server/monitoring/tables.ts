@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { TableSize } from '../../contract/monitoring'
+import type { TableSize } from '~contract/monitoring'
 import { MARK } from './sql'
 
 const LIMIT = 10

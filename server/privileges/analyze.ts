@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { PrivilegeReport } from '../../contract/privileges'
+import type { PrivilegeReport } from '~contract/privileges'
 import { existingRoles, loadDatabase, loadDefaultAcls, loadRelations, loadRole, loadSchemas } from './catalog'
 import { buildFindings, verdictOf } from './findings'
 import { buildDatabase, buildDefaultPrivileges, buildSchemas, buildSequences, buildTables } from './objects'

@@ -1,4 +1,4 @@
-import type { Source } from '../../contract/privileges'
+import type { Source } from '~contract/privileges'
 import type { Draft, RuleInput } from './findings'
 import { listWords, plural } from './findings'
 import { dangerousDefaults } from './objects'

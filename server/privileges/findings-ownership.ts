@@ -1,4 +1,4 @@
-import type { SchemaPrivileges, Source } from '../../contract/privileges'
+import type { SchemaPrivileges, Source } from '~contract/privileges'
 import type { Draft, RuleInput } from './findings'
 import { listWords, plural } from './findings'
 import { alterOwnerSql, appDefaultPrivilegesSql, appGrantSql, q, revokeMembershipSql } from './remediation'

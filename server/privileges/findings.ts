@@ -1,4 +1,4 @@
-import type { Finding, PrivilegeReport, Severity, Verdict } from '../../contract/privileges'
+import type { Finding, PrivilegeReport, Severity, Verdict } from '~contract/privileges'
 import { grantFindings } from './findings-grants'
 import { ownershipFindings } from './findings-ownership'
 import { roleFindings } from './findings-role'

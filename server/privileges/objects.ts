@@ -1,7 +1,7 @@
 import type {
   DatabasePrivileges, DefaultObjectType, DefaultPrivilege, SchemaPrivileges, SequencePrivileges, SequencePower, Source,
   TableKind, TablePower, TablePrivileges,
-} from '../../contract/privileges'
+} from '~contract/privileges'
 import type { DatabaseRow, DefaultAclRow, RelationRow, SchemaRow } from './catalog'
 import { grantSources, ownedBy, ownershipSources, predefinedSources, superuserSources, type SourceContext } from './sources'
 

@@ -1,5 +1,5 @@
 import { escapeIdentifier } from 'pg'
-import type { Source } from '../../contract/privileges'
+import type { Source } from '~contract/privileges'
 import type { Hop } from './roles'
 
 // SQL for a superuser to copy and run. Every identifier goes through escapeIdentifier.

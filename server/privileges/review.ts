@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { PrivilegeReview } from '../../contract/privileges'
+import type { PrivilegeReview } from '~contract/privileges'
 import { analyzePrivileges, UnknownRoleError } from './analyze'
 import { directGrantRows, seedCheckGaps } from './seed-check'
 

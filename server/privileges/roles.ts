@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { Membership } from '../../contract/privileges'
+import type { Membership } from '~contract/privileges'
 
 /** One way into a role the reviewed role belongs to: the first link of a chain, with who granted it. */
 export interface Hop { role: string, grantors: string[] }

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { PrivilegeReport, Source, TablePrivileges } from '../../contract/privileges'
+import type { PrivilegeReport, Source, TablePrivileges } from '~contract/privileges'
 import { analyzePrivileges } from './analyze'
 import { plural } from './findings'
 

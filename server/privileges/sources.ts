@@ -1,4 +1,4 @@
-import type { Source } from '../../contract/privileges'
+import type { Source } from '~contract/privileges'
 import type { AclItem } from './catalog'
 import type { RoleGraph } from './roles'
 

@@ -57,8 +57,17 @@ function splitList(value: string): string[] {
   let quoted = false
   for (let i = 0; i < value.length; i++) {
     const ch = value[i]
-    if (ch === '"' && quoted && value[i + 1] === '"') { cur += '"'; i++ } else if (ch === '"') quoted = !quoted
-    else if (ch === ',' && !quoted) { out.push(cur); cur = '' } else if (quoted || !/\s/.test(ch)) cur += ch
+    if (ch === '"' && quoted && value[i + 1] === '"') {
+      cur += '"'
+      i++
+    } else if (ch === '"') {
+      quoted = !quoted
+    } else if (ch === ',' && !quoted) {
+      out.push(cur)
+      cur = ''
+    } else if (quoted || !/\s/.test(ch)) {
+      cur += ch
+    }
   }
   out.push(cur)
   return out

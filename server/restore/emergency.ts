@@ -1,5 +1,5 @@
-import type { BackupTableCount } from '../../contract/backups'
-import type { EmergencyRestoreResult, RestoreStep } from '../../contract/restore'
+import type { BackupTableCount } from '~contract/backups'
+import type { EmergencyRestoreResult, RestoreStep } from '~contract/restore'
 import { restoreInto } from '../backups/restore'
 import { withClient } from '../backups/scratch'
 import { compareTables, tableCounts } from '../backups/table-counts'

@@ -1,5 +1,5 @@
 import pg from 'pg'
-import type { RestoreLeftover } from '../../contract/restore'
+import type { RestoreLeftover } from '~contract/restore'
 import type { TargetConfig } from '../config/schema'
 import { parseLeftover, stampTime } from './names'
 import { databaseFacts, withRestoreSession, type SessionOptions } from './session'

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises'
-import type { BackupFormat, BackupManifest } from '../../contract/backups'
+import type { BackupFormat, BackupManifest } from '~contract/backups'
 import { checkBackupFile } from '../backups/checks'
 import { readManifest } from '../backups/manifest'
 import { resolveBackup } from '../backups/paths'

@@ -1,6 +1,6 @@
 import type pg from 'pg'
-import type { BackupEntry } from '../../contract/backups'
-import type { RestoreLeftover, RestoreLeftoversView } from '../../contract/restore'
+import type { BackupEntry } from '~contract/backups'
+import type { RestoreLeftover, RestoreLeftoversView } from '~contract/restore'
 import { listBackups } from '../backups/inventory'
 import type { TargetConfig } from '../config/schema'
 import { NotFoundError, RefusedError } from '../errors'

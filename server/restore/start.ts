@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import pg from 'pg'
-import type { RestoreStep } from '../../contract/restore'
+import type { RestoreStep } from '~contract/restore'
 import { recordAudit } from '../audit/record'
 import type { TargetConfig } from '../config/schema'
 import { BusyError } from '../errors'

@@ -1,4 +1,4 @@
-import type { RestoreStep, RestoreStepName } from '../../contract/restore'
+import type { RestoreStep, RestoreStepName } from '~contract/restore'
 import type { JobContext } from '../jobs/run'
 
 /** Each step's outcome for the result, announced on the job's log and progress as it starts and ends. */

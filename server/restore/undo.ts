@@ -1,4 +1,4 @@
-import type { UndoRestoreResult } from '../../contract/restore'
+import type { UndoRestoreResult } from '~contract/restore'
 import type { TargetConfig } from '../config/schema'
 import type { JobContext } from '../jobs/run'
 import { isRestoreStamp, restoreNames } from './names'

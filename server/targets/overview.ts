@@ -1,6 +1,6 @@
 import type pg from 'pg'
-import type { Connection, MigrationsSummary, Overview, PrivilegesSummary, TargetSummary } from '../../contract/targets'
-import { isPendingOrFailed } from '../../contract/migrations'
+import type { Connection, MigrationsSummary, Overview, PrivilegesSummary, TargetSummary } from '~contract/targets'
+import { isPendingOrFailed } from '~contract/migrations'
 import { backupsSummary, loadBackupFreshness } from '../backups/freshness'
 import { errorText } from '../database/error-text'
 import type { TargetConfig } from '../config/schema'

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type pg from 'pg'
-import type { ApiTokenRow, CreatedToken } from '../../contract/tokens'
+import type { ApiTokenRow, CreatedToken } from '~contract/tokens'
 
 export const TOKEN_PREFIX = 'dbsafe_'
 const TOKEN_SHAPE = /^dbsafe_[A-Za-z0-9_-]{43}$/

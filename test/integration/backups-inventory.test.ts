@@ -3,17 +3,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BackupEntry } from '../../contract/backups'
-import { listBackups } from '../../server/backups/inventory'
-import { resolveBackup } from '../../server/backups/paths'
-import { takeBackup } from '../../server/backups/take'
-import type { TargetConfig } from '../../server/config/schema'
+import type { BackupEntry } from '~contract/backups'
+import { listBackups } from '~server/backups/inventory'
+import { resolveBackup } from '~server/backups/paths'
+import { takeBackup } from '~server/backups/take'
+import type { TargetConfig } from '~server/config/schema'
 import { asSuperuser, cluster, createConsoleDatabase, createTestDatabase, pgDump } from '../support/db'
 import { createTargetFixture, targetConfigFor } from '../support/fixture'
 import { quiet } from '../support/jobs'
 
 const STAMP = new Date('2025-03-01T12:00:00Z')
-
 
 describe('backup inventory', () => {
   let fx: Awaited<ReturnType<typeof createTargetFixture>>

@@ -2,15 +2,14 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, u
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { listBackups } from '../../server/backups/inventory'
-import { pruneBackups, retentionPlan } from '../../server/backups/retention'
-import { targetConfigSchema, type TargetConfig } from '../../server/config/schema'
+import { listBackups } from '~server/backups/inventory'
+import { pruneBackups, retentionPlan } from '~server/backups/retention'
+import { targetConfigSchema, type TargetConfig } from '~server/config/schema'
 import { createConsoleDatabase, createTestDatabase, pgDump } from '../support/db'
 import { once } from '../support/once'
 
 const NOW = new Date('2025-03-20T12:00:00Z')
 const DAY = 86_400_000
-
 
 describe('pruning backups', () => {
   let source: Awaited<ReturnType<typeof createTestDatabase>>

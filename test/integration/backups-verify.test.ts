@@ -3,15 +3,13 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { listBackups } from '../../server/backups/inventory'
-import { takeBackup } from '../../server/backups/take'
-import { verifyBackup } from '../../server/backups/verify'
-import type { TargetConfig } from '../../server/config/schema'
+import { listBackups } from '~server/backups/inventory'
+import { takeBackup } from '~server/backups/take'
+import { verifyBackup } from '~server/backups/verify'
+import type { TargetConfig } from '~server/config/schema'
 import { asSuperuser, cluster, createConsoleDatabase, createRestoreRole, createTestDatabase, pgDump, queryRows } from '../support/db'
 import { createTargetFixture, targetConfigFor } from '../support/fixture'
 import { quiet } from '../support/jobs'
-
-
 
 // Runs a restore test and returns its result with the scratch database it announced.
 async function verify(consoleDb: pg.Pool, target: TargetConfig, id: string, opts: Parameters<typeof verifyBackup>[3]) {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort } from '../../scripts/pg-cluster'
+import { freePort } from '~scripts/pg-cluster'
 import { json } from '../support/http'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 

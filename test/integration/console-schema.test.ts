@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bootstrapAdmin, createUser, listUsers, UserExistsError } from '../../server/auth/users'
-import { consoleMigrations } from '../../server/database/console-schema'
-import { migrateConsole } from '../../server/database/migrate-console'
+import { bootstrapAdmin, createUser, listUsers, UserExistsError } from '~server/auth/users'
+import { consoleMigrations } from '~server/database/console-schema'
+import { migrateConsole } from '~server/database/migrate-console'
 import { createTestDatabase } from '../support/db'
 import { once } from '../support/once'
 

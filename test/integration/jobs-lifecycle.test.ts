@@ -1,8 +1,8 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { isFinalJob } from '../../contract/jobs'
-import { holdAdvisoryLock, startJob, type AdvisoryKey } from '../../server/jobs/lifecycle'
-import { getJob } from '../../server/jobs/store'
+import { isFinalJob } from '~contract/jobs'
+import { holdAdvisoryLock, startJob, type AdvisoryKey } from '~server/jobs/lifecycle'
+import { getJob } from '~server/jobs/store'
 import { createConsoleDatabase, createTestDatabase } from '../support/db'
 
 class BusyError extends Error {}

@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { JOB_LOCK_NAMESPACE, markInterruptedJobs, runJob } from '../../server/jobs/run'
-import { createJob, getJob } from '../../server/jobs/store'
+import { JOB_LOCK_NAMESPACE, markInterruptedJobs, runJob } from '~server/jobs/run'
+import { createJob, getJob } from '~server/jobs/store'
 import { loginCookie, startConsoleProcess, writeConfig } from '../support/console'
 import { createConsoleDatabase, createTestDatabase } from '../support/db'
 

@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { seedCheckMisses } from '../../server/privileges/seed-check'
+import { seedCheckMisses } from '~server/privileges/seed-check'
 import { asSuperuser } from '../support/db'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 import { json } from '../support/http'

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { PrivilegeReport } from '../../contract/privileges'
-import { analyzePrivileges } from '../../server/privileges/analyze'
-import { seedCheckMisses } from '../../server/privileges/seed-check'
+import type { PrivilegeReport } from '~contract/privileges'
+import { analyzePrivileges } from '~server/privileges/analyze'
+import { seedCheckMisses } from '~server/privileges/seed-check'
 import { asSuperuser, cluster } from '../support/db'
 import { roleScope } from '../support/role-scope'
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { PrivilegeReport, TablePower } from '../../contract/privileges'
-import { analyzePrivileges, UnknownRoleError } from '../../server/privileges/analyze'
+import type { PrivilegeReport, TablePower } from '~contract/privileges'
+import { analyzePrivileges, UnknownRoleError } from '~server/privileges/analyze'
 import { asSuperuser, cluster } from '../support/db'
 import { roleScope } from '../support/role-scope'
 

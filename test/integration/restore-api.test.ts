@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readEnvFile } from '../../server/envfile/read'
+import { readEnvFile } from '~server/envfile/read'
 import { cluster } from '../support/db'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 import { json, waitForJob } from '../support/http'

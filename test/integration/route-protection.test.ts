@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PUBLIC_ROUTES } from '../../server/http/public-routes'
+import { PUBLIC_ROUTES } from '~server/http/public-routes'
 import { apiRoutes } from '../support/api-routes'
 import { json } from '../support/http'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'

@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort } from '../../scripts/pg-cluster'
+import { freePort } from '~scripts/pg-cluster'
 import { json } from '../support/http'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 

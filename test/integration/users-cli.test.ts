@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { verifyPassword } from '../../server/auth/passwords'
+import { verifyPassword } from '~server/auth/passwords'
 import { createTestDatabase } from '../support/db'
 import { once } from '../support/once'
 

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from '../../scripts/pg-cluster'
+import { freePort } from '~scripts/pg-cluster'
 
 const ENTRY = '.output/server/index.mjs'
 

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import pg from 'pg'
 import { inject } from 'vitest'
-import { clusterFromUrl } from '../../scripts/pg-cluster'
-import { migrateConsole } from '../../server/database/migrate-console'
+import { clusterFromUrl } from '~scripts/pg-cluster'
+import { migrateConsole } from '~server/database/migrate-console'
 
 export const cluster = () => clusterFromUrl(inject('clusterUrl'))
 

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { targetConfigSchema, type TargetConfig } from '../../server/config/schema'
+import { targetConfigSchema, type TargetConfig } from '~server/config/schema'
 import { loginCookie, startConsoleProcess, writeConfig, type RunningConsole } from './console'
 import { cluster, createTestDatabase } from './db'
 

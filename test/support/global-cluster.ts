@@ -1,6 +1,6 @@
 // One throwaway cluster per test run: reuse the one scripts/with-cluster.ts started, or start our own.
 import type { TestProject } from 'vitest/node'
-import { startCluster } from '../../scripts/pg-cluster'
+import { startCluster } from '~scripts/pg-cluster'
 
 declare module 'vitest' {
   export interface ProvidedContext { clusterUrl: string }

@@ -1,11 +1,10 @@
 // Waiting for a console job to finish, with a deadline: a job that never finishes fails the test
 // with its id and where it stood, instead of hanging until the test timeout.
-import { isFinalJob } from '../../contract/jobs'
+import { isFinalJob } from '~contract/jobs'
 import { json } from './http'
 
 /** A job context for calling a job's work directly, with its log and progress dropped. */
 export const quiet = { log: () => {}, progress: () => {} }
-
 
 export interface PolledJob { status: string, progress?: unknown }
 

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest'
-import type { LintSeverity } from '../../contract/migrations'
-import { lintSql } from '../../server/migrations/lint/lint'
+import type { LintSeverity } from '~contract/migrations'
+import { lintSql } from '~server/migrations/lint/lint'
 
 export const ruleIds = async (sql: string) => (await lintSql(sql)).map((f) => f.rule)
 

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { targetConfigSchema, type TargetConfig } from '../../server/config/schema'
+import { targetConfigSchema, type TargetConfig } from '~server/config/schema'
 import { asSuperuser, cluster } from './db'
 
 export interface RestoreFixture {

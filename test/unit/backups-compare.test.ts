@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compareTables } from '../../server/backups/table-counts'
+import { compareTables } from '~server/backups/table-counts'
 
 const t = (name: string, rows: number) => ({ schema: 'public', name, rows })
 

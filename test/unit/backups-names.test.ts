@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { consoleBackupName, consoleFormat, isBackupId, parseBackupName } from '../../server/backups/names'
+import { consoleBackupName, consoleFormat, isBackupId, parseBackupName } from '~server/backups/names'
 
 describe('backup names', () => {
   it.each([

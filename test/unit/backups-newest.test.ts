@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { BackupEntry, BackupStatus } from '../../contract/backups'
+import type { BackupEntry, BackupStatus } from '~contract/backups'
 import {
   backupAgeMs, backupFreshness, backupMaxAgeHours, isFresh, newestBackup, newestUsableBackup, newestVerifiedBackup,
-} from '../../server/backups/newest'
+} from '~server/backups/newest'
 
 const NOW = new Date('2026-11-20T12:00:00Z')
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString()

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream'
 import { buffer, text } from 'node:stream/consumers'
 import { describe, expect, it } from 'vitest'
-import { hasCompletionMarker } from '../../server/backups/checks'
-import { PlainDumpFilter } from '../../server/backups/plain-filter'
+import { hasCompletionMarker } from '~server/backups/checks'
+import { PlainDumpFilter } from '~server/backups/plain-filter'
 
 async function filter(sql: string, chunkSize = 7): Promise<{ out: string, tables: string[] }> {
   const tables: string[] = []

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { targetConfigSchema, type TargetConfig } from '../../server/config/schema'
-import { resolveBackup } from '../../server/backups/paths'
+import { targetConfigSchema, type TargetConfig } from '~server/config/schema'
+import { resolveBackup } from '~server/backups/paths'
 
 // What pg_dump's output starts with: the bytes, not the name, make a backup.
 const PLAIN = '--\n-- PostgreSQL database dump\n--\n\nSET x = 1;\n'

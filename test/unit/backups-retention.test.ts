@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { BackupEntry, BackupStatus } from '../../contract/backups'
-import { planRetention } from '../../server/backups/retention'
+import type { BackupEntry, BackupStatus } from '~contract/backups'
+import { planRetention } from '~server/backups/retention'
 
 const NOW = new Date('2025-03-20T12:00:00Z')
 const DAY = 86_400_000

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { pgDumpArgs } from '../../server/backups/dump'
-import { assertDumpVersion, serverMajor } from '../../server/backups/pg-binaries'
-import { toolConnection } from '../../server/backups/tool-connection'
+import { pgDumpArgs } from '~server/backups/dump'
+import { assertDumpVersion, serverMajor } from '~server/backups/pg-binaries'
+import { toolConnection } from '~server/backups/tool-connection'
 
 const PASSWORD = "s3cr'et\\pa ss"
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { prometheusText } from '../../server/metrics/format'
+import { prometheusText } from '~server/metrics/format'
 
 describe('Prometheus text format', () => {
   it('writes HELP and TYPE once per gauge, labelled samples, +Inf, and escapes label values', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { allPass, closedRefusal, failedJobsSince, signOffRefusal, tickedStatus, tickRefusal } from '../../server/checklists/rules'
+import { allPass, closedRefusal, failedJobsSince, signOffRefusal, tickedStatus, tickRefusal } from '~server/checklists/rules'
 
 describe('completion rule', () => {
   it.each([

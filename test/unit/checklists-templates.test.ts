@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { AUTO_CHECKS } from '../../contract/checklists'
-import { AUTO_EVALUATORS } from '../../server/checklists/auto/registry'
-import { checklistOverridesSchema } from '../../server/checklists/overrides'
-import { checklistTemplate, checklistTemplates } from '../../server/checklists/templates'
+import { AUTO_CHECKS } from '~contract/checklists'
+import { AUTO_EVALUATORS } from '~server/checklists/auto/registry'
+import { checklistOverridesSchema } from '~server/checklists/overrides'
+import { checklistTemplate, checklistTemplates } from '~server/checklists/templates'
 
 describe('checklist templates', () => {
   it.each(['pre', 'post'] as const)('%s: unique slug keys, an evaluator for every auto item, manual items from the seed', (phase) => {

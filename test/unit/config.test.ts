@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from '../../server/config/load'
+import { ConfigError, loadConfig } from '~server/config/load'
 
 const dir = mkdtempSync(join(tmpdir(), 'dbsafe-config-'))
 const target = { id: 'prod', label: 'Production', envFile: 'app.env', migrationsDir: 'migrations', backupsDir: '/var/backups/app' }

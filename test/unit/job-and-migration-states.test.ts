@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { FINAL_JOB_STATUSES, isFinalJob, type JobStatus } from '../../contract/jobs'
-import { isDriftedOrMissing, isPendingOrFailed, type MigrationState } from '../../contract/migrations'
+import { FINAL_JOB_STATUSES, isFinalJob, type JobStatus } from '~contract/jobs'
+import { isDriftedOrMissing, isPendingOrFailed, type MigrationState } from '~contract/migrations'
 
 describe('migration and job states', () => {
   it.each<[MigrationState, boolean, boolean]>([

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { discoverMigrations } from '../../server/migrations/discover'
+import { discoverMigrations } from '~server/migrations/discover'
 
 describe('discoverMigrations', () => {
   let dir: string

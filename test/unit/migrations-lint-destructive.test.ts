@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { lintSql } from '../../server/migrations/lint/lint'
+import { lintSql } from '~server/migrations/lint/lint'
 import { ruleCases } from '../support/lint-cases'
 
 const flagged: [string, string][] = [
@@ -62,7 +62,7 @@ describe('destructive rules', () => {
   })
 
   it('flags DELETE without WHERE but not the UPDATE with one in the same file', async () => {
-    const findings = await lintSql("UPDATE users SET active = false WHERE id = 7;\nDELETE FROM audit;\n")
+    const findings = await lintSql('UPDATE users SET active = false WHERE id = 7;\nDELETE FROM audit;\n')
     expect(findings.filter((f) => f.severity === 'destructive').map((f) => [f.rule, f.line, f.statement]))
       .toEqual([['delete-without-where', 2, 'DELETE FROM audit']])
   })

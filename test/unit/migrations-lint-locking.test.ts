@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { lintSql } from '../../server/migrations/lint/lint'
+import { lintSql } from '~server/migrations/lint/lint'
 import { ruleCases } from '../support/lint-cases'
 
 const flagged: [string, string][] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { lintSql } from '../../server/migrations/lint/lint'
+import { lintSql } from '~server/migrations/lint/lint'
 
 const byRule = async (sql: string, rule: string) => (await lintSql(sql)).filter((f) => f.rule === rule)
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { lintSql } from '../../server/migrations/lint/lint'
-import { MigrationParseError, splitStatements } from '../../server/migrations/lint/statements'
+import { lintSql } from '~server/migrations/lint/lint'
+import { MigrationParseError, splitStatements } from '~server/migrations/lint/statements'
 
 describe('statements that cannot run in a transaction', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { Membership, SequencePrivileges, Source, TablePower, TablePrivileges } from '../../contract/privileges'
-import { buildFindings, MAX_OBJECTS, verdictOf, type ReportBase } from '../../server/privileges/findings'
-import { seedCheckGaps } from '../../server/privileges/seed-check'
+import type { Membership, SequencePrivileges, Source, TablePower, TablePrivileges } from '~contract/privileges'
+import { buildFindings, MAX_OBJECTS, verdictOf, type ReportBase } from '~server/privileges/findings'
+import { seedCheckGaps } from '~server/privileges/seed-check'
 
 const OWNER: Source = { kind: 'owner' }
 const POWERS: TablePower[] = ['drop', 'alter', 'truncate', 'delete', 'update', 'insert', 'select']

@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import type { CatalogObject, CatalogSnapshot, DatabaseFacts } from '../../server/restore/catalog'
-import { createDatabaseSql, settingStatements } from '../../server/restore/database'
-import { countCopyBlocks } from '../../server/restore/dump-tables'
-import { leftoverName, parseLeftover, restoreStamp } from '../../server/restore/names'
-import { planPrivileges } from '../../server/restore/privileges'
+import type { CatalogObject, CatalogSnapshot, DatabaseFacts } from '~server/restore/catalog'
+import { createDatabaseSql, settingStatements } from '~server/restore/database'
+import { countCopyBlocks } from '~server/restore/dump-tables'
+import { leftoverName, parseLeftover, restoreStamp } from '~server/restore/names'
+import { planPrivileges } from '~server/restore/privileges'
 
 const db = (over: Partial<DatabaseFacts> = {}): DatabaseFacts => ({
   name: 'shop', owner: 'owner', acl: [], connectionLimit: -1, encoding: 'UTF8', tablespace: 'pg_default',

@@ -2,9 +2,9 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { EnvFileMissingError, setSkipMigrations } from '../../server/envfile/toggle'
-import { readEnvFile } from '../../server/envfile/read'
-import { skipMigrationsState } from '../../server/envfile/skip-migrations'
+import { EnvFileMissingError, setSkipMigrations } from '~server/envfile/toggle'
+import { readEnvFile } from '~server/envfile/read'
+import { skipMigrationsState } from '~server/envfile/skip-migrations'
 
 function envFile(text: string, mode = 0o640) {
   const dir = mkdtempSync(join(tmpdir(), 'dbsafe-toggle-'))

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { readEnvFile } from '../../server/envfile/read'
-import { skipMigrationsState } from '../../server/envfile/skip-migrations'
+import { readEnvFile } from '~server/envfile/read'
+import { skipMigrationsState } from '~server/envfile/skip-migrations'
 
 const dir = mkdtempSync(join(tmpdir(), 'dbsafe-env-'))
 function stateOf(text: string) {

@@ -1,7 +1,7 @@
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { RetentionPlan } from '../../../contract/backups'
-import { pruneBackups, retentionPreview } from '../../api/backups'
+import type { RetentionPlan } from '~contract/backups'
+import { pruneBackups, retentionPreview } from '~app/api/backups'
 import BackupsRetention from './BackupsRetention.vue'
 
 vi.mock('../../api/backups', () => ({ pruneBackups: vi.fn(), retentionPreview: vi.fn() }))

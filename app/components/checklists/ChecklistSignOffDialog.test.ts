@@ -1,7 +1,7 @@
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { ChecklistItem, ChecklistRun } from '../../../contract/checklists'
-import { signOffRun } from '../../api/checklists'
+import type { ChecklistItem, ChecklistRun } from '~contract/checklists'
+import { signOffRun } from '~app/api/checklists'
 import ChecklistSignOffDialog from './ChecklistSignOffDialog.vue'
 
 vi.mock('../../api/checklists', () => ({ signOffRun: vi.fn() }))

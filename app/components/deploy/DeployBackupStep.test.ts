@@ -1,8 +1,8 @@
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { BackupEntry } from '../../../contract/backups'
-import { takeBackup, verifyBackup } from '../../api/backups'
-import { ApiRequestError } from '../../api/client'
+import type { BackupEntry } from '~contract/backups'
+import { takeBackup, verifyBackup } from '~app/api/backups'
+import { ApiRequestError } from '~app/api/client'
 import DeployBackupStep from './DeployBackupStep.vue'
 
 vi.mock('../../api/backups', () => ({ takeBackup: vi.fn(), verifyBackup: vi.fn() }))

@@ -1,7 +1,7 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import type { MigrationDetail as Detail } from '../../../contract/migrations'
-import { getMigration } from '../../api/migrations'
+import type { MigrationDetail as Detail } from '~contract/migrations'
+import { getMigration } from '~app/api/migrations'
 import MigrationDetail from './MigrationDetail.vue'
 
 vi.mock('../../api/migrations', () => ({ getMigration: vi.fn() }))

@@ -1,8 +1,8 @@
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { MigrationRow } from '../../../contract/migrations'
-import { ApiRequestError } from '../../api/client'
-import { runMigrations } from '../../api/migrations'
+import type { MigrationRow } from '~contract/migrations'
+import { ApiRequestError } from '~app/api/client'
+import { runMigrations } from '~app/api/migrations'
 import MigrationsRunDialog from './MigrationsRunDialog.vue'
 
 vi.mock('../../api/migrations', () => ({ runMigrations: vi.fn() }))

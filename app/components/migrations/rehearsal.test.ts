@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Rehearsal, RehearsedMigration, RelationLock } from '../../../contract/rehearsal'
+import type { Rehearsal, RehearsedMigration, RelationLock } from '~contract/rehearsal'
 import { driftText, isHeavyLock, rehearsalNote } from './rehearsal'
 
 const lock = (over: Partial<RelationLock>): RelationLock =>

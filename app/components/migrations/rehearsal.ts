@@ -1,5 +1,5 @@
-import type { LatestRehearsal, Rehearsal, RehearsalDrift, RelationLock } from '../../../contract/rehearsal'
-import { formatDuration, when } from '../../format'
+import type { LatestRehearsal, Rehearsal, RehearsalDrift, RelationLock } from '~contract/rehearsal'
+import { formatDuration, when } from '~app/format'
 
 // Above either, an ACCESS EXCLUSIVE lock stalls the app long enough to plan for (a rewrite, a long wait behind reads).
 const LARGE_ROWS = 100_000

@@ -1,8 +1,8 @@
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { SkipMigrationsState } from '../../../contract/targets'
-import { ApiRequestError } from '../../api/client'
-import { setSkipMigrations } from '../../api/targets'
+import type { SkipMigrationsState } from '~contract/targets'
+import { ApiRequestError } from '~app/api/client'
+import { setSkipMigrations } from '~app/api/targets'
 import SkipMigrationsToggle from './SkipMigrationsToggle.vue'
 
 vi.mock('../../api/targets', () => ({ setSkipMigrations: vi.fn() }))

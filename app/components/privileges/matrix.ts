@@ -1,4 +1,4 @@
-import type { PrivilegeReport, Source } from '../../../contract/privileges'
+import type { PrivilegeReport, Source } from '~contract/privileges'
 
 export const POWERS = ['drop', 'alter', 'truncate', 'delete', 'update', 'insert', 'select', 'reset'] as const
 export type Power = (typeof POWERS)[number]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Job } from '../../../contract/jobs'
+import type { Job } from '~contract/jobs'
 import { restoreSteps } from './steps'
 
 const job = (progress: Job['progress'], result: unknown = null): Job => ({

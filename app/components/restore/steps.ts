@@ -1,5 +1,5 @@
-import type { Job } from '../../../contract/jobs'
-import type { EmergencyRestoreResult, RestoreStepName } from '../../../contract/restore'
+import type { Job } from '~contract/jobs'
+import type { EmergencyRestoreResult, RestoreStepName } from '~contract/restore'
 
 /** The emergency restore's steps in order, as a person reads them. */
 export const RESTORE_STEPS: { step: RestoreStepName, label: string }[] = [

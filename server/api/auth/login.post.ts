@@ -1,10 +1,10 @@
 import { createError, defineEventHandler, getRequestIP } from 'h3'
-import { loginBodySchema } from '../../../contract/auth'
-import { attemptLogin } from '../../auth/login'
-import { useConsole } from '../../context'
-import { auditLogin } from '../../http/guard'
-import { session } from '../../http/session'
-import { validBody } from '../../http/validate'
+import { loginBodySchema } from '~contract/auth'
+import { attemptLogin } from '~server/auth/login'
+import { useConsole } from '~server/context'
+import { auditLogin } from '~server/http/guard'
+import { session } from '~server/http/session'
+import { validBody } from '~server/http/validate'
 
 export default defineEventHandler(async (event) => {
   const { username, password } = await validBody(event, loginBodySchema)

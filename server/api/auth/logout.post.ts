@@ -1,5 +1,5 @@
 import { defineEventHandler } from 'h3'
-import { session } from '../../http/session'
+import { session } from '~server/http/session'
 
 export default defineEventHandler(async (event) => {
   await (await session(event)).clear()

@@ -1,4 +1,4 @@
 import { defineEventHandler } from 'h3'
-import { requireRole } from '../../http/session'
+import { requireRole } from '~server/http/session'
 
 export default defineEventHandler((event) => requireRole(event, 'viewer'))

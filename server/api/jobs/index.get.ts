@@ -1,8 +1,8 @@
 import { defineEventHandler, getQuery } from 'h3'
 import { z } from 'zod'
-import { useConsole } from '../../context'
-import { listJobs } from '../../jobs/store'
-import { validate } from '../../http/validate'
+import { useConsole } from '~server/context'
+import { listJobs } from '~server/jobs/store'
+import { validate } from '~server/http/validate'
 
 const query = z.object({ target: z.string().optional(), kind: z.string().optional(), limit: z.coerce.number().int().min(1).max(200).optional() })
 

@@ -1,8 +1,8 @@
 import { createError, defineEventHandler } from 'h3'
-import { tokenParamsSchema } from '../../../contract/tokens'
-import { useConsole } from '../../context'
-import { guarded } from '../../http/guard'
-import { revokeToken } from '../../tokens/store'
+import { tokenParamsSchema } from '~contract/tokens'
+import { useConsole } from '~server/context'
+import { guarded } from '~server/http/guard'
+import { revokeToken } from '~server/tokens/store'
 
 export default defineEventHandler(async (event) => {
   await guarded(event, {

@@ -1,7 +1,7 @@
 import { defineEventHandler } from 'h3'
-import { useConsole } from '../../context'
-import { requireRole } from '../../http/session'
-import { listTokens } from '../../tokens/store'
+import { useConsole } from '~server/context'
+import { requireRole } from '~server/http/session'
+import { listTokens } from '~server/tokens/store'
 
 export default defineEventHandler(async (event) => {
   requireRole(event, 'admin')

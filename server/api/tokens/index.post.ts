@@ -1,8 +1,8 @@
 import { defineEventHandler, setResponseStatus } from 'h3'
-import { createTokenSchema } from '../../../contract/tokens'
-import { useConsole } from '../../context'
-import { guarded } from '../../http/guard'
-import { createToken } from '../../tokens/store'
+import { createTokenSchema } from '~contract/tokens'
+import { useConsole } from '~server/context'
+import { guarded } from '~server/http/guard'
+import { createToken } from '~server/tokens/store'
 
 export default defineEventHandler(async (event) => guarded(event, {
   action: 'token.create', role: 'admin', body: createTokenSchema,

@@ -1,8 +1,8 @@
 import { createError, defineEventHandler } from 'h3'
 import { z } from 'zod'
-import { countAdmins, deleteUser, findUser } from '../../auth/users'
-import { useConsole } from '../../context'
-import { guarded } from '../../http/guard'
+import { countAdmins, deleteUser, findUser } from '~server/auth/users'
+import { useConsole } from '~server/context'
+import { guarded } from '~server/http/guard'
 
 const userParams = z.object({ id: z.coerce.number().int().positive() })
 

@@ -1,7 +1,7 @@
 import { defineEventHandler } from 'h3'
-import { listUsers } from '../../auth/users'
-import { useConsole } from '../../context'
-import { requireRole } from '../../http/session'
+import { listUsers } from '~server/auth/users'
+import { useConsole } from '~server/context'
+import { requireRole } from '~server/http/session'
 
 export default defineEventHandler(async (event) => {
   requireRole(event, 'admin')

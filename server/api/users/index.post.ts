@@ -1,8 +1,8 @@
 import { defineEventHandler, setResponseStatus } from 'h3'
-import { createUserBodySchema } from '../../../contract/auth'
-import { createUser } from '../../auth/users'
-import { useConsole } from '../../context'
-import { guarded } from '../../http/guard'
+import { createUserBodySchema } from '~contract/auth'
+import { createUser } from '~server/auth/users'
+import { useConsole } from '~server/context'
+import { guarded } from '~server/http/guard'
 
 export default defineEventHandler(async (event) => guarded(event, {
   action: 'user.create', role: 'admin', body: createUserBodySchema,

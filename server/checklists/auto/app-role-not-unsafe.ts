@@ -1,7 +1,7 @@
-import type { AutoResult } from '../../../contract/checklists'
-import { appRoleOf } from '../../envfile/connection'
-import { privilegeReview } from '../../privileges/review'
-import { targetPool } from '../../database/target-pool'
+import type { AutoResult } from '~contract/checklists'
+import { appRoleOf } from '~server/envfile/connection'
+import { privilegeReview } from '~server/privileges/review'
+import { targetPool } from '~server/database/target-pool'
 import { result, type CheckContext } from './context'
 
 /** Passes when the app role's privileges verdict is not `unsafe` (it cannot drop or wipe data). */

@@ -1,6 +1,6 @@
 import type pg from 'pg'
-import type { AutoResult } from '../../../contract/checklists'
-import { targetPool } from '../../database/target-pool'
+import type { AutoResult } from '~contract/checklists'
+import { targetPool } from '~server/database/target-pool'
 import { DEFAULT_CONNECTIONS_MAX_RATIO } from '../templates'
 import { result, type CheckContext } from './context'
 

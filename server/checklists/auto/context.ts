@@ -1,9 +1,9 @@
 import type pg from 'pg'
-import type { BackupEntry } from '../../../contract/backups'
-import type { AutoParams, AutoResult } from '../../../contract/checklists'
-import type { MigrationStatus } from '../../../contract/migrations'
-import type { TargetConfig } from '../../config/schema'
-import type { EnvFile } from '../../envfile/read'
+import type { BackupEntry } from '~contract/backups'
+import type { AutoParams, AutoResult } from '~contract/checklists'
+import type { MigrationStatus } from '~contract/migrations'
+import type { TargetConfig } from '~server/config/schema'
+import type { EnvFile } from '~server/envfile/read'
 
 export type ListBackups = (consoleDb: pg.Pool, target: TargetConfig) => Promise<BackupEntry[]>
 

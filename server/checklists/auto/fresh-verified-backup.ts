@@ -1,5 +1,5 @@
-import type { AutoResult } from '../../../contract/checklists'
-import { backupAgeMs, backupMaxAgeHours, isFresh, newestVerifiedBackup } from '../../backups/newest'
+import type { AutoResult } from '~contract/checklists'
+import { backupAgeMs, backupMaxAgeHours, isFresh, newestVerifiedBackup } from '~server/backups/newest'
 import { formatAge, formatInstant, result, type CheckContext } from './context'
 
 /** Passes when a restore-tested backup was taken less than `maxAgeHours` ago; the age counts from the dump, not the test. */

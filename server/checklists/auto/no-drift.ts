@@ -1,5 +1,5 @@
-import type { AutoResult } from '../../../contract/checklists'
-import { isDriftedOrMissing } from '../../../contract/migrations'
+import type { AutoResult } from '~contract/checklists'
+import { isDriftedOrMissing } from '~contract/migrations'
 import { result, type CheckContext } from './context'
 
 /** Passes when every applied migration still matches its file and none was deleted. */

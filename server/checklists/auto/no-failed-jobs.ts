@@ -1,5 +1,5 @@
-import type { AutoResult } from '../../../contract/checklists'
-import { listFailedJobs } from '../../jobs/store'
+import type { AutoResult } from '~contract/checklists'
+import { listFailedJobs } from '~server/jobs/store'
 import { formatInstant, result, type CheckContext } from './context'
 
 /** Passes when no console job of this target failed or was interrupted inside the window. */

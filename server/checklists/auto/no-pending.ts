@@ -1,5 +1,5 @@
-import type { AutoResult } from '../../../contract/checklists'
-import { isPendingOrFailed } from '../../../contract/migrations'
+import type { AutoResult } from '~contract/checklists'
+import { isPendingOrFailed } from '~contract/migrations'
 import { result, type CheckContext } from './context'
 
 /** Passes when every migration file has been applied: nothing pending, nothing left failed. */

@@ -1,6 +1,6 @@
-import type { AutoResult } from '../../../contract/checklists'
-import { targetPool } from '../../database/target-pool'
-import { errorText } from '../../database/error-text'
+import type { AutoResult } from '~contract/checklists'
+import { targetPool } from '~server/database/target-pool'
+import { errorText } from '~server/database/error-text'
 import { result, type CheckContext } from './context'
 
 /** Passes when both the console's own database and the target database answer a query. */

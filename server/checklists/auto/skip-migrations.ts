@@ -1,6 +1,6 @@
-import { skipMigrationsState } from '../../envfile/skip-migrations'
+import { skipMigrationsState } from '~server/envfile/skip-migrations'
 import { result, type CheckContext } from './context'
-import type { AutoResult } from '../../../contract/checklists'
+import type { AutoResult } from '~contract/checklists'
 
 /** Passes when the app will NOT run migrations on its next start (`SKIP_MIGRATIONS` exactly "true"). */
 export async function checkSkipMigrations(ctx: CheckContext): Promise<AutoResult> {

@@ -1,4 +1,4 @@
-import type { LintFinding } from '../../../contract/migrations'
+import type { LintFinding } from '~contract/migrations'
 import type { ParsedStatement, SqlComment } from './statements'
 
 /** `-- dbsafe:allow <rule>[,<rule>…] <reason>` found by the tokenizer, tied to one statement. */

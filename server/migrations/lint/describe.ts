@@ -1,4 +1,4 @@
-import type { TableStats } from '../../../contract/migrations'
+import type { TableStats } from '~contract/migrations'
 
 /** "events (12 GB, ~50M rows)"; just "events" when nothing is known about it. */
 export function describeTable(name: string, stats: TableStats | undefined): string {

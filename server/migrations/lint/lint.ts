@@ -1,5 +1,5 @@
 import type { Node } from 'libpg-query'
-import type { LintFinding, LintSeverity, TableStats } from '../../../contract/migrations'
+import type { LintFinding, LintSeverity, TableStats } from '~contract/migrations'
 import { acknowledge, readAllows, type AllowProblem, type IndexedFinding } from './acknowledge'
 import { relationName, walk } from './ast'
 import { describeTable } from './describe'

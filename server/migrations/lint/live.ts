@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { LintFinding } from '../../../contract/migrations'
+import type { LintFinding } from '~contract/migrations'
 import { lintSql, type LintContext } from './lint'
 import { tableStatsFor } from './table-stats'
 

@@ -1,5 +1,5 @@
 import type { Node } from 'libpg-query'
-import type { LintSeverity } from '../../../contract/migrations'
+import type { LintSeverity } from '~contract/migrations'
 import type { NodeOf, NodeTag } from './ast'
 
 export interface RuleContext {

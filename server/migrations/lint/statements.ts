@@ -1,5 +1,5 @@
 import { hasSqlDetails, loadModule, parseSync, scanSync, type Node } from 'libpg-query'
-import type { MigrationStatement } from '../../../contract/migrations'
+import type { MigrationStatement } from '~contract/migrations'
 import { needsOwnTransaction } from './transaction'
 
 export interface ParsedStatement {

@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import { escapeIdentifier } from 'pg'
-import type { TableStats } from '../../../contract/migrations'
+import type { TableStats } from '~contract/migrations'
 
 /**
  * Size and row estimate of the named relations ("schema.table" or "table", resolved through the

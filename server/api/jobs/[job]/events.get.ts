@@ -1,8 +1,8 @@
 import { createError, createEventStream, defineEventHandler } from 'h3'
-import { useConsole } from '../../../context'
-import { jobIdParam } from '../../../http/params'
-import { getJob } from '../../../jobs/store'
-import { watchJob } from '../../../jobs/watch'
+import { useConsole } from '~server/context'
+import { jobIdParam } from '~server/http/params'
+import { getJob } from '~server/jobs/store'
+import { watchJob } from '~server/jobs/watch'
 
 // Server-sent events: `job` events carry the job (status, progress), `log` events new log lines.
 export default defineEventHandler(async (event) => {

@@ -1,7 +1,7 @@
 import { createError, defineEventHandler } from 'h3'
-import { useConsole } from '../../../context'
-import { jobIdParam } from '../../../http/params'
-import { getJob } from '../../../jobs/store'
+import { useConsole } from '~server/context'
+import { jobIdParam } from '~server/http/params'
+import { getJob } from '~server/jobs/store'
 
 export default defineEventHandler(async (event) => {
   const id = jobIdParam(event)

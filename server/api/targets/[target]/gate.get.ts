@@ -1,10 +1,10 @@
 import { defineEventHandler, getQuery, setResponseStatus } from 'h3'
-import { gateQuerySchema } from '../../../../contract/checklists'
-import { evaluateGate } from '../../../checklists/gate'
-import { useConsole } from '../../../context'
-import { requireTarget } from '../../../http/target'
-import { requireSessionOrToken } from '../../../http/token-auth'
-import { validate } from '../../../http/validate'
+import { gateQuerySchema } from '~contract/checklists'
+import { evaluateGate } from '~server/checklists/gate'
+import { useConsole } from '~server/context'
+import { requireTarget } from '~server/http/target'
+import { requireSessionOrToken } from '~server/http/token-auth'
+import { validate } from '~server/http/validate'
 
 // For deploy scripts: 200 when every automatic check of the phase passes, 412 with the same body when not.
 export default defineEventHandler(async (event) => {

@@ -1,6 +1,6 @@
 import { defineEventHandler } from 'h3'
-import { useConsole } from '../../../context'
-import { requireTarget } from '../../../http/target'
-import { targetOverview } from '../../../targets/overview'
+import { useConsole } from '~server/context'
+import { requireTarget } from '~server/http/target'
+import { targetOverview } from '~server/targets/overview'
 
 export default defineEventHandler(async (event) => targetOverview((await useConsole()).db, await requireTarget(event)))

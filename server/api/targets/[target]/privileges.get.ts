@@ -1,12 +1,12 @@
 import { createError, defineEventHandler, getQuery } from 'h3'
 import { z } from 'zod'
-import { readEnvFile } from '../../../envfile/read'
-import { appRoleOf } from '../../../envfile/connection'
-import { requireRole } from '../../../http/session'
-import { requireTarget } from '../../../http/target'
-import { validate } from '../../../http/validate'
-import { privilegeReview } from '../../../privileges/review'
-import { targetPool } from '../../../database/target-pool'
+import { readEnvFile } from '~server/envfile/read'
+import { appRoleOf } from '~server/envfile/connection'
+import { requireRole } from '~server/http/session'
+import { requireTarget } from '~server/http/target'
+import { validate } from '~server/http/validate'
+import { privilegeReview } from '~server/privileges/review'
+import { targetPool } from '~server/database/target-pool'
 
 const query = z.object({ role: z.string().min(1).max(63).optional() })
 

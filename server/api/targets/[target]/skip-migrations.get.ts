@@ -1,6 +1,6 @@
 import { defineEventHandler } from 'h3'
-import { readEnvFile } from '../../../envfile/read'
-import { skipMigrationsState } from '../../../envfile/skip-migrations'
-import { requireTarget } from '../../../http/target'
+import { readEnvFile } from '~server/envfile/read'
+import { skipMigrationsState } from '~server/envfile/skip-migrations'
+import { requireTarget } from '~server/http/target'
 
 export default defineEventHandler(async (event) => skipMigrationsState(readEnvFile((await requireTarget(event)).envFile)))

@@ -1,10 +1,10 @@
 import { defineEventHandler } from 'h3'
-import { skipMigrationsToggleSchema } from '../../../../contract/targets'
-import { readEnvFile } from '../../../envfile/read'
-import { skipMigrationsState } from '../../../envfile/skip-migrations'
-import { setSkipMigrations } from '../../../envfile/toggle'
-import { guarded, requireConfirmation } from '../../../http/guard'
-import { requireTarget } from '../../../http/target'
+import { skipMigrationsToggleSchema } from '~contract/targets'
+import { readEnvFile } from '~server/envfile/read'
+import { skipMigrationsState } from '~server/envfile/skip-migrations'
+import { setSkipMigrations } from '~server/envfile/toggle'
+import { guarded, requireConfirmation } from '~server/http/guard'
+import { requireTarget } from '~server/http/target'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)

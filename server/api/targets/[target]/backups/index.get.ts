@@ -1,7 +1,7 @@
 import { defineEventHandler } from 'h3'
-import { listBackups } from '../../../../backups/inventory'
-import { useConsole } from '../../../../context'
-import { requireTarget } from '../../../../http/target'
+import { listBackups } from '~server/backups/inventory'
+import { useConsole } from '~server/context'
+import { requireTarget } from '~server/http/target'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)

@@ -1,9 +1,9 @@
 import { defineEventHandler, setResponseStatus } from 'h3'
-import { takeBackupSchema } from '../../../../../contract/backups'
-import { startBackup } from '../../../../backups/start'
-import { useConsole } from '../../../../context'
-import { guarded, requireConfirmation } from '../../../../http/guard'
-import { requireTarget } from '../../../../http/target'
+import { takeBackupSchema } from '~contract/backups'
+import { startBackup } from '~server/backups/start'
+import { useConsole } from '~server/context'
+import { guarded, requireConfirmation } from '~server/http/guard'
+import { requireTarget } from '~server/http/target'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)

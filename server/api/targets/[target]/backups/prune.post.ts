@@ -1,9 +1,9 @@
 import { defineEventHandler } from 'h3'
-import { confirmBodySchema } from '../../../../../contract/http'
-import { pruneBackups } from '../../../../backups/retention'
-import { useConsole } from '../../../../context'
-import { guarded, requireConfirmation } from '../../../../http/guard'
-import { requireTarget } from '../../../../http/target'
+import { confirmBodySchema } from '~contract/http'
+import { pruneBackups } from '~server/backups/retention'
+import { useConsole } from '~server/context'
+import { guarded, requireConfirmation } from '~server/http/guard'
+import { requireTarget } from '~server/http/target'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)

@@ -1,7 +1,7 @@
 import { defineEventHandler } from 'h3'
-import { retentionPlan } from '../../../../backups/retention'
-import { useConsole } from '../../../../context'
-import { requireTarget } from '../../../../http/target'
+import { retentionPlan } from '~server/backups/retention'
+import { useConsole } from '~server/context'
+import { requireTarget } from '~server/http/target'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)

@@ -1,7 +1,7 @@
 import { defineEventHandler } from 'h3'
-import { useConsole } from '../../../../context'
-import { requireTarget } from '../../../../http/target'
-import { latestRehearsalView } from '../../../../migrations/rehearsal-latest'
+import { useConsole } from '~server/context'
+import { requireTarget } from '~server/http/target'
+import { latestRehearsalView } from '~server/migrations/rehearsal-latest'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)

@@ -1,8 +1,8 @@
 import { defineEventHandler, setResponseStatus } from 'h3'
-import { useConsole } from '../../../../context'
-import { guarded } from '../../../../http/guard'
-import { requireTarget } from '../../../../http/target'
-import { startRehearsal } from '../../../../migrations/start-rehearsal'
+import { useConsole } from '~server/context'
+import { guarded } from '~server/http/guard'
+import { requireTarget } from '~server/http/target'
+import { startRehearsal } from '~server/migrations/start-rehearsal'
 
 // Only reads the target and works on a scratch copy: no typed confirmation.
 export default defineEventHandler(async (event) => {

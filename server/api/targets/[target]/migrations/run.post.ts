@@ -1,10 +1,10 @@
 import { defineEventHandler, setResponseStatus } from 'h3'
-import { migrationRunSchema } from '../../../../../contract/migrations'
-import { useConsole } from '../../../../context'
-import { guarded, requireConfirmation } from '../../../../http/guard'
-import { requireTarget } from '../../../../http/target'
-import { newestUsableBackupAt } from '../../../../migrations/backup-freshness'
-import { startMigrationRun } from '../../../../migrations/start-run'
+import { migrationRunSchema } from '~contract/migrations'
+import { useConsole } from '~server/context'
+import { guarded, requireConfirmation } from '~server/http/guard'
+import { requireTarget } from '~server/http/target'
+import { newestUsableBackupAt } from '~server/migrations/backup-freshness'
+import { startMigrationRun } from '~server/migrations/start-run'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)

@@ -1,9 +1,9 @@
 import { defineEventHandler } from 'h3'
-import { useConsole } from '../../../../context'
-import { requireTarget } from '../../../../http/target'
-import { recordSizeSample } from '../../../../monitoring/samples'
-import { monitoringSnapshot } from '../../../../monitoring/snapshot'
-import { targetPool } from '../../../../database/target-pool'
+import { useConsole } from '~server/context'
+import { requireTarget } from '~server/http/target'
+import { recordSizeSample } from '~server/monitoring/samples'
+import { monitoringSnapshot } from '~server/monitoring/snapshot'
+import { targetPool } from '~server/database/target-pool'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)

@@ -1,9 +1,9 @@
 import { defineEventHandler, getQuery } from 'h3'
 import { z } from 'zod'
-import { useConsole } from '../../../../context'
-import { requireTarget } from '../../../../http/target'
-import { validate } from '../../../../http/validate'
-import { sizeHistory } from '../../../../monitoring/samples'
+import { useConsole } from '~server/context'
+import { requireTarget } from '~server/http/target'
+import { validate } from '~server/http/validate'
+import { sizeHistory } from '~server/monitoring/samples'
 
 const query = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) })
 

@@ -1,9 +1,9 @@
 import { defineEventHandler, setResponseStatus } from 'h3'
-import { undoRestoreSchema } from '../../../../../contract/restore'
-import { useConsole } from '../../../../context'
-import { guarded, requireConfirmation } from '../../../../http/guard'
-import { requireTarget } from '../../../../http/target'
-import { startUndoRestore } from '../../../../restore/start'
+import { undoRestoreSchema } from '~contract/restore'
+import { useConsole } from '~server/context'
+import { guarded, requireConfirmation } from '~server/http/guard'
+import { requireTarget } from '~server/http/target'
+import { startUndoRestore } from '~server/restore/start'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)

@@ -2,9 +2,9 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { createError, defineEventHandler, getRouterParam, setResponseHeaders } from 'h3'
-import { resolveBackup } from '../../../../../backups/paths'
-import { guarded } from '../../../../../http/guard'
-import { requireTarget } from '../../../../../http/target'
+import { resolveBackup } from '~server/backups/paths'
+import { guarded } from '~server/http/guard'
+import { requireTarget } from '~server/http/target'
 
 // The id only ever resolves to a regular file directly inside backupsDir: no traversal, symlink or absolute path.
 // The stream is returned, not awaited, so the audit entry is written before the file is sent.

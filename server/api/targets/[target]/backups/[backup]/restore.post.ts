@@ -1,10 +1,10 @@
 import { defineEventHandler, setResponseStatus } from 'h3'
-import { confirmBodySchema } from '../../../../../../contract/http'
-import { backupPathSchema } from '../../../../../../contract/restore'
-import { useConsole } from '../../../../../context'
-import { guarded, requireConfirmation } from '../../../../../http/guard'
-import { requireTarget } from '../../../../../http/target'
-import { startEmergencyRestore } from '../../../../../restore/start'
+import { confirmBodySchema } from '~contract/http'
+import { backupPathSchema } from '~contract/restore'
+import { useConsole } from '~server/context'
+import { guarded, requireConfirmation } from '~server/http/guard'
+import { requireTarget } from '~server/http/target'
+import { startEmergencyRestore } from '~server/restore/start'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)

@@ -1,9 +1,9 @@
 import { createError, defineEventHandler, getRouterParam, setResponseStatus } from 'h3'
-import { resolveBackup } from '../../../../../backups/paths'
-import { startVerify } from '../../../../../backups/start'
-import { useConsole } from '../../../../../context'
-import { guarded } from '../../../../../http/guard'
-import { requireTarget } from '../../../../../http/target'
+import { resolveBackup } from '~server/backups/paths'
+import { startVerify } from '~server/backups/start'
+import { useConsole } from '~server/context'
+import { guarded } from '~server/http/guard'
+import { requireTarget } from '~server/http/target'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)

@@ -1,9 +1,9 @@
 import { defineEventHandler, setResponseStatus } from 'h3'
-import { startRunSchema } from '../../../../../../contract/checklists'
-import { startRun } from '../../../../../checklists/runs'
-import { useConsole } from '../../../../../context'
-import { guarded } from '../../../../../http/guard'
-import { requireTarget } from '../../../../../http/target'
+import { startRunSchema } from '~contract/checklists'
+import { startRun } from '~server/checklists/runs'
+import { useConsole } from '~server/context'
+import { guarded } from '~server/http/guard'
+import { requireTarget } from '~server/http/target'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)

@@ -1,5 +1,5 @@
 import { defineEventHandler } from 'h3'
-import { requireTarget } from '../../../../../http/target'
-import { restoreLeftoversView } from '../../../../../restore/ready'
+import { requireTarget } from '~server/http/target'
+import { restoreLeftoversView } from '~server/restore/ready'
 
 export default defineEventHandler(async (event) => restoreLeftoversView(await requireTarget(event)))

@@ -1,9 +1,9 @@
 import { defineEventHandler } from 'h3'
-import { runParamsSchema } from '../../../../../../../contract/checklists'
-import { evaluateRun } from '../../../../../../checklists/runs'
-import { useConsole } from '../../../../../../context'
-import { guarded } from '../../../../../../http/guard'
-import { requireTarget } from '../../../../../../http/target'
+import { runParamsSchema } from '~contract/checklists'
+import { evaluateRun } from '~server/checklists/runs'
+import { useConsole } from '~server/context'
+import { guarded } from '~server/http/guard'
+import { requireTarget } from '~server/http/target'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)

@@ -1,9 +1,9 @@
 import { defineEventHandler, getRouterParams } from 'h3'
-import { runParamsSchema } from '../../../../../../../contract/checklists'
-import { getRun } from '../../../../../../checklists/runs'
-import { useConsole } from '../../../../../../context'
-import { requireTarget } from '../../../../../../http/target'
-import { validate } from '../../../../../../http/validate'
+import { runParamsSchema } from '~contract/checklists'
+import { getRun } from '~server/checklists/runs'
+import { useConsole } from '~server/context'
+import { requireTarget } from '~server/http/target'
+import { validate } from '~server/http/validate'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)

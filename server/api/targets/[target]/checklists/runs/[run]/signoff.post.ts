@@ -1,9 +1,9 @@
 import { defineEventHandler } from 'h3'
-import { runParamsSchema, signOffSchema } from '../../../../../../../contract/checklists'
-import { signOffRun } from '../../../../../../checklists/runs'
-import { useConsole } from '../../../../../../context'
-import { guarded, requireConfirmation } from '../../../../../../http/guard'
-import { requireTarget } from '../../../../../../http/target'
+import { runParamsSchema, signOffSchema } from '~contract/checklists'
+import { signOffRun } from '~server/checklists/runs'
+import { useConsole } from '~server/context'
+import { guarded, requireConfirmation } from '~server/http/guard'
+import { requireTarget } from '~server/http/target'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)

@@ -1,9 +1,9 @@
 import { defineEventHandler } from 'h3'
-import { itemParamsSchema, tickSchema } from '../../../../../../../../contract/checklists'
-import { tickItem } from '../../../../../../../checklists/runs'
-import { useConsole } from '../../../../../../../context'
-import { guarded } from '../../../../../../../http/guard'
-import { requireTarget } from '../../../../../../../http/target'
+import { itemParamsSchema, tickSchema } from '~contract/checklists'
+import { tickItem } from '~server/checklists/runs'
+import { useConsole } from '~server/context'
+import { guarded } from '~server/http/guard'
+import { requireTarget } from '~server/http/target'
 
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)
