@@ -12,6 +12,9 @@ export type BackupFormat = 'plain' | 'plain-gzip' | 'plain-zstd' | 'custom' | 'd
  * partial: a `.partial` file, still being written or left by a dump that did not finish.
  */
 export type BackupStatus = 'verified' | 'unverified' | 'corrupt' | 'partial'
+/** Reads back whole: restore-tested, or not yet. */
+export const isUsable = (b: { status: BackupStatus }): boolean => b.status === 'verified' || b.status === 'unverified'
+export const isVerified = (b: { status: BackupStatus }): boolean => b.status === 'verified'
 
 export interface BackupTableCount { schema: string, name: string, rows: number }
 

@@ -1,13 +1,9 @@
-import type { BackupEntry, BackupFreshness, BackupRef, BackupStatus } from '~contract/backups'
+import { isUsable, isVerified, type BackupEntry, type BackupFreshness, type BackupRef } from '~contract/backups'
 
 export const DEFAULT_BACKUP_MAX_AGE_HOURS = 24
 const HOUR_MS = 3_600_000
 
 type Dated = Pick<BackupEntry, 'id' | 'status' | 'createdAt'>
-
-/** Reads back whole: restore-tested, or not yet. */
-export const isUsable = (b: { status: BackupStatus }): boolean => b.status === 'verified' || b.status === 'unverified'
-export const isVerified = (b: { status: BackupStatus }): boolean => b.status === 'verified'
 
 /** The order backups are listed and picked in: newest first by creation time (ISO, so as text), on a tie by id. */
 export const byNewest = (a: Dated, b: Dated): number => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id)

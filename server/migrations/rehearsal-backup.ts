@@ -1,7 +1,9 @@
 import type pg from 'pg'
+import { isUsable } from '~contract/backups'
 import type { RehearsalBackup } from '~contract/rehearsal'
 import { sha256Directory, sha256File } from '../backups/hash'
 import { listBackups } from '../backups/inventory'
+import { newestUsableBackup, newestVerifiedBackup } from '../backups/newest'
 import { fileFingerprint } from '../backups/scan'
 import type { TargetConfig } from '../config/schema'
 import { RefusedError } from '../errors'
@@ -25,8 +27,7 @@ export interface ChosenBackup { path: string, backup: RehearsalBackup }
  */
 export async function chooseBackup(consoleDb: pg.Pool, target: TargetConfig, id?: string): Promise<ChosenBackup> {
   const all = await listBackups(consoleDb, target)
-  const usable = all.filter((b) => b.status === 'verified' || b.status === 'unverified')
-  const entry = id !== undefined ? usable.find((b) => b.id === id) : usable.find((b) => b.status === 'verified') ?? usable[0]
+  const entry = id !== undefined ? all.find((b) => b.id === id && isUsable(b)) : newestVerifiedBackup(all) ?? newestUsableBackup(all)
   if (!entry) {
     const seen = all.length ? `${all.length} backup(s), none usable: ${all.slice(0, 3).map((b) => `${b.id} is ${b.status}`).join(', ')}` : 'no backups'
     throw new RehearsalRefusedError(id !== undefined

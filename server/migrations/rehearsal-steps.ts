@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import { isPendingOrFailed } from '~contract/migrations'
 import type { RehearsalError, RehearsedMigration, RelationLock } from '~contract/rehearsal'
 import type { TargetConfig } from '../config/schema'
 import type { JobContext } from '../jobs/run'
@@ -29,7 +30,7 @@ export async function rehearseSteps(c: pg.ClientBase, target: TargetConfig, plan
   // A restore leaves no planner statistics: row estimates and realistic plans need them.
   await c.query('ANALYZE')
   const inCopy = await migrationStatus(c, target.migrationsTable, plan.files)
-  const missing = new Set(inCopy.migrations.filter((r) => r.status === 'pending' || r.status === 'failed').map((r) => r.name))
+  const missing = new Set(inCopy.migrations.filter(isPendingOrFailed).map((r) => r.name))
   const last = Math.max(...plan.files.map((f, i) => (plan.pending.has(f.name) ? i : -1)))
   const steps = plan.files.slice(0, last + 1).filter((f) => missing.has(f.name) || plan.pending.has(f.name))
   const opts: ApplyOptions = { table: target.migrationsTable, actor: 'dbsafe rehearsal', lockTimeout: target.lockTimeout, statementTimeout: target.statementTimeout }

@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import { isDriftedOrMissing, isPendingOrFailed } from '~contract/migrations'
 import type { Rehearsal } from '~contract/rehearsal'
 import { restoreInto } from '../backups/restore'
 import { restoreServer, withClient, withScratchDatabase } from '../backups/scratch'
@@ -54,12 +55,12 @@ export async function planRehearsal(target: TargetConfig): Promise<RehearsalPlan
   if (!exists) throw new RehearsalRefusedError(`The migrations dir ${target.migrationsDir} of "${target.id}" does not exist`, 'no-migrations-dir')
   const pool = migrationPool(target)
   const [status, version] = await Promise.all([migrationStatus(pool, target.migrationsTable, files), serverVersionNum(pool)])
-  const broken = status.migrations.filter((r) => r.status === 'drifted' || r.status === 'missing')
+  const broken = status.migrations.filter(isDriftedOrMissing)
   if (broken.length) {
     throw new RehearsalRefusedError(`A run on "${target.id}" would be refused, so there is nothing to rehearse: `
       + `${broken.map((r) => `${r.name} is ${r.status}`).join(', ')}. Restore the applied files exactly as they ran.`, 'drift')
   }
-  const pending = status.migrations.filter((r) => r.status === 'pending' || r.status === 'failed').map((r) => r.name)
+  const pending = status.migrations.filter(isPendingOrFailed).map((r) => r.name)
   if (!pending.length) throw new RehearsalRefusedError(`There are no pending migrations to rehearse on "${target.id}"`, 'nothing-pending')
   return { files, pending: new Set(pending), serverVersionNum: version }
 }

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readEnvFile } from '~server/envfile/read'
 import { cluster } from '../support/db'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
-import { json, waitForJob } from '../support/http'
+import { json } from '../support/http'
+import { jobsOverHttp, waitForJob } from '../support/jobs'
 import { createRestoreFixture, type RestoreFixture } from '../support/restore-fixture'
 
 const ROWS = 20_000
@@ -14,6 +15,8 @@ describe('emergency restore over HTTP', () => {
   let fx: RestoreFixture
   let c: ConsoleFixture
   let admin: string
+  // A restore of a real database (with its safety backup) takes seconds, more on a busy machine.
+  const finished = (jobId: number) => waitForJob(jobsOverHttp((path) => c.request(path, { cookie: admin })), jobId, { timeoutMs: 120_000 })
   let operator: string
   let viewer: string
   let backupId: string
@@ -37,7 +40,7 @@ describe('emergency restore over HTTP', () => {
     operator = await c.login('olga', 'olga-password-1')
     viewer = await c.login('vic', 'vic-password-1')
     const take = await c.request('/api/targets/main/backups', { method: 'POST', cookie: operator, body: { confirm: 'main', label: 'before the incident' } })
-    expect((await waitForJob(c.request, admin, (await json(take)).jobId)).status).toBe('succeeded')
+    expect((await finished((await json(take)).jobId)).status).toBe('succeeded')
     backupId = (await json(await c.request('/api/targets/main/backups', { cookie: viewer })))[0].id
     // What the backup is restored over: rows lost after it was taken.
     await fx.query('DELETE FROM public.things WHERE id <= 500')
@@ -93,7 +96,7 @@ describe('emergency restore over HTTP', () => {
     const second = await restore(admin, { confirm: 'main' })
     expect(second.status).toBe(409)
     expect((await json(second)).message).toMatch(/already running/)
-    const job = await waitForJob(c.request, admin, jobId)
+    const job = await finished(jobId)
     expect(job).toMatchObject({ kind: 'restore.emergency', status: 'succeeded', createdBy: 'admin', params: { backup: backupId, database: fx.database } })
     stamp = job.result.stamp
     expect(job.result).toMatchObject({ ok: true, comparedWith: 'manifest', setAside: `${fx.database}_before_restore_${stamp}`, skipMigrations: { changed: true } })
@@ -125,7 +128,7 @@ describe('emergency restore over HTTP', () => {
     await fx.query(`INSERT INTO public.things (name) VALUES ('written after the restore')`)
     const res = await restore(admin, { confirm: 'main' }, 'main', copy)
     expect(res.status).toBe(202)
-    const job = await waitForJob(c.request, admin, (await json(res)).jobId)
+    const job = await finished((await json(res)).jobId)
     expect(job.status).toBe('failed')
     expect(job.error).toMatch(/does not match the manifest/)
     expect(job.progress.message).toBe('failed; the live database was not changed')
@@ -146,7 +149,7 @@ describe('emergency restore over HTTP', () => {
     expect((await undo(admin, { stamp: '19990101_000000', confirm: 'main' })).status).toBe(404)
     const res = await undo(admin, { stamp, confirm: 'main' })
     expect(res.status).toBe(202)
-    const job = await waitForJob(c.request, admin, (await json(res)).jobId)
+    const job = await finished((await json(res)).jobId)
     expect(job).toMatchObject({ kind: 'restore.undo', status: 'succeeded', result: { broughtBack: `${fx.database}_before_restore_${stamp}`, setAside: `${fx.database}_restored_${stamp}` } })
     expect(await count()).toBe(ROWS - 500)
     expect((await leftovers()).leftovers.map((l: any) => l.name)).toEqual([`${fx.database}_restored_${stamp}`])
@@ -165,7 +168,7 @@ describe('emergency restore over HTTP', () => {
     expect((await drop(admin, `${fx.database}_before_restore_${stamp}`, { confirm: 'main' })).status).toBe(404)
     const res = await drop(admin, name, { confirm: 'main' })
     expect(res.status).toBe(202)
-    const job = await waitForJob(c.request, admin, (await json(res)).jobId)
+    const job = await finished((await json(res)).jobId)
     expect(job).toMatchObject({ kind: 'restore.drop', status: 'succeeded', params: { name, kind: 'restored' }, result: { dropped: name } })
     expect((await leftovers()).leftovers).toEqual([])
     expect(await count()).toBe(ROWS - 500)
