@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { defineNitroConfig } from 'nitropack/config'
-import { aliases } from './aliases.config'
+import { aliases } from './aliases.config.ts'
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vite'
 import VueRouter from 'vue-router/vite'
-import { aliases } from './aliases.config'
+import { aliases } from './aliases.config.ts'
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 

@@ -1,6 +1,6 @@
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
-import { aliases } from './aliases.config'
+import { aliases } from './aliases.config.ts'
 
 export default defineConfig({
   resolve: { alias: aliases },

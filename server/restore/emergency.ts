@@ -12,7 +12,7 @@ import type { JobContext } from '../jobs/run'
 import { createDatabaseSql } from './database'
 import { dumpTableCounts } from './dump-tables'
 import { restoreStamp } from './names'
-import { preflight, type Preflight } from './preflight'
+import { NamesTakenError, preflight, type Preflight } from './preflight'
 import { recreatePrivileges } from './privileges-apply'
 import { withRestoreSession, type RestoreSession, type SessionOptions } from './session'
 import { Steps } from './steps'
@@ -48,7 +48,7 @@ export class EmergencyRestoreError extends Error {
  */
 export async function emergencyRestore(target: TargetConfig, backupId: string, opts: EmergencyRestoreOptions, ctx: JobContext): Promise<EmergencyRestoreResult> {
   const started = Date.now()
-  const stamp = restoreStamp(opts.now ?? new Date())
+  let stamp = restoreStamp(opts.now ?? new Date())
   const steps = new Steps(['preflight', 'skip-migrations', 'safety-backup', 'restore', 'counts', 'privileges', 'swap'], ctx, opts.onStep)
   const result: EmergencyRestoreResult = {
     ok: false, target: target.id, backup: backupId, stamp, database: '', restoredInto: '', setAside: null,
@@ -58,7 +58,17 @@ export async function emergencyRestore(target: TargetConfig, backupId: string, o
   steps.begin('preflight', `checking the restore role, the backup ${backupId} and the live database`)
   try {
     await withRestoreSession(target, opts, 'hold', async (s) => {
-      const pre = await preflight(s, target, backupId, stamp, opts.binDir)
+      let pre: Preflight | null = null
+      // Names carry the second: a restore right after another (or an undo) waits for the next one.
+      for (let attempt = 0; !pre; attempt++) {
+        try {
+          pre = await preflight(s, target, backupId, stamp, opts.binDir)
+        } catch (err) {
+          if (!(err instanceof NamesTakenError) || opts.now || attempt >= 2) throw err
+          await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 10))
+          stamp = result.stamp = restoreStamp(new Date())
+        }
+      }
       Object.assign(result, { database: s.database, restoredInto: pre.names.restore, comparedWith: pre.manifest ? 'manifest' : 'dump' })
       result.notes.push(...pre.notes)
       steps.end(`${pre.format} backup${pre.manifest ? ' with a manifest, sha256 matches' : ', no manifest'}; restoring as "${s.role}"`)

@@ -22,6 +22,9 @@ export interface Preflight {
   notes: string[]
 }
 
+/** The stamp's names are in use: a restore or undo of this database earlier in the same second. */
+export class NamesTakenError extends Error {}
+
 /**
  * Everything that can be known before anything changes: the backup is one of the target's and (with a
  * manifest) byte for byte the file that was dumped, the names are free, and the restore role can act as
@@ -32,7 +35,7 @@ export async function preflight(s: RestoreSession, target: TargetConfig, backupI
   const notes: string[] = []
   const names = restoreNames(s.database, stamp)
   const taken = await databaseFacts(s.client, [names.restore, names.beforeRestore])
-  if (taken.length) throw new Error(`A database named ${taken.map((t) => `"${t.name}"`).join(' and ')} already exists; try again in a second`)
+  if (taken.length) throw new NamesTakenError(`A database named ${taken.map((t) => `"${t.name}"`).join(' and ')} already exists; try again in a second`)
 
   const path = await resolveBackup(target, backupId)
   if (!path) throw new Error(`There is no backup "${backupId}" in the backups dir of "${target.id}"`)

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readEnvFile } from '~server/envfile/read'
 import { cluster } from '../support/db'
+import { loginCookie, startConsoleProcess } from '../support/console'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 import { json } from '../support/http'
 import { jobsOverHttp, waitForJob } from '../support/jobs'
@@ -173,4 +174,40 @@ describe('emergency restore over HTTP', () => {
     expect((await leftovers()).leftovers).toEqual([])
     expect(await count()).toBe(ROWS - 500)
   }, 60_000)
+
+  // Last in the file: it kills this file's console.
+  it('a console killed mid-restore leaves the live database serving its old data, an interrupted job and a copy to drop', async () => {
+    const before = await count()
+    const res = await restore(admin, { confirm: 'main' })
+    expect(res.status).toBe(202)
+    const { jobId } = await json(res)
+    const copies = () => fx.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${fx.database}_restore_%`], 'postgres')
+    for (let i = 0; i < 1000 && !(await copies()).length; i++) await new Promise((r) => setTimeout(r, 10))
+    expect((await copies()).length).toBe(1)
+    await c.crash()
+    const again = await startConsoleProcess(c.env)
+    try {
+      const cookie = await loginCookie(again.url, 'admin', c.adminPassword)
+      const get = (path: string, init: { method?: string, body?: unknown } = {}) =>
+        fetch(again.url + path, { method: init.method ?? 'GET', headers: { cookie, 'content-type': 'application/json', 'origin': again.url }, body: init.body ? JSON.stringify(init.body) : undefined })
+      const job = await waitForJob(jobsOverHttp((path) => get(path)), jobId)
+      expect(job.status).toBe('interrupted')
+      expect(await count()).toBe(before)
+      const copy = (await copies())[0].datname
+      const listed = await json(await get('/api/targets/main/restore/leftovers'))
+      expect(listed.leftovers).toEqual([expect.objectContaining({ name: copy, kind: 'restore' })])
+      // pg_restore may still be writing into the copy after its console died: drop it once it has let go.
+      let dropped: any = null
+      for (let i = 0; i < 60 && dropped?.status !== 'succeeded'; i++) {
+        const drop = await get(`/api/targets/main/restore/leftovers/${encodeURIComponent(copy)}/drop`, { method: 'POST', body: { confirm: 'main' } })
+        dropped = drop.status === 202 ? await waitForJob(jobsOverHttp((path) => get(path)), (await json(drop)).jobId) : null
+        if (dropped?.status !== 'succeeded') await new Promise((r) => setTimeout(r, 500))
+      }
+      expect(dropped?.status).toBe('succeeded')
+      expect(await copies()).toEqual([])
+      expect(await count()).toBe(before)
+    } finally {
+      await again.stop()
+    }
+  }, 120_000)
 })
