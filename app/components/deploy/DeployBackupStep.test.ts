@@ -1,6 +1,6 @@
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { BackupEntry } from '~contract/backups'
+import type { BackupFreshness, BackupRef } from '~contract/backups'
 import { takeBackup, verifyBackup } from '~app/api/backups'
 import { ApiRequestError } from '~app/api/client'
 import DeployBackupStep from './DeployBackupStep.vue'
@@ -16,17 +16,23 @@ class SilentEventSource {
 }
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString()
-const backup = (id: string, status: BackupEntry['status'], createdAt: string): BackupEntry =>
-  ({ id, file: `/backups/${id}`, sizeBytes: 1024, createdAt, modifiedAt: createdAt, format: 'custom', status, expiresAt: hoursAgo(-720), expired: false })
+const backup = (id: string, status: BackupRef['status'], createdAt: string): BackupRef => ({ id, status, createdAt })
+// The server's verdict on the target's backups (GET …/backups/freshness), as the overview carries it.
+const freshness = (over: Partial<BackupFreshness> = {}): BackupFreshness => ({
+  count: 0, maxAgeHours: 24, newest: null, newestUsable: null, newestVerified: null, usableFresh: false, verifiedFresh: false, ...over,
+})
 
-function mountStep(backups: BackupEntry[]) {
+function mountStep(f: BackupFreshness) {
   return mount(DeployBackupStep, {
-    props: { n: 2, target: 'staging', backups, loadError: null, maxAgeHours: 24, canOperate: true },
+    props: { n: 2, target: 'staging', freshness: f, loadError: null, canOperate: true },
     global: { stubs: { RouterLink: true } },
     attachTo: document.body,
   })
 }
 const button = (wrapper: ReturnType<typeof mountStep>, name: string) => wrapper.findAll('button').find((b) => b.text().includes(name))!
+
+const fresh = backup('dbsafe_staging_fresh.dump', 'unverified', hoursAgo(1))
+const tested = { ...backup('dbsafe_staging_fresh.dump', 'verified', hoursAgo(2)), verifiedAt: hoursAgo(1) }
 
 describe('DeployBackupStep', () => {
   beforeEach(() => {
@@ -37,7 +43,7 @@ describe('DeployBackupStep', () => {
 
   it('takes a pre-deploy backup once the target id is typed, and follows its job', async () => {
     vi.mocked(takeBackup).mockResolvedValue({ jobId: 41 })
-    const wrapper = mountStep([backup('nightly_old.dump', 'unverified', hoursAgo(50))])
+    const wrapper = mountStep(freshness({ count: 1, newest: backup('nightly_old.dump', 'unverified', hoursAgo(50)), newestUsable: backup('nightly_old.dump', 'unverified', hoursAgo(50)) }))
     expect(wrapper.get('[data-testid="step-state"]').text()).toBe('to do')
     await wrapper.get('[data-testid="deploy-take-backup"]').trigger('click')
     const take = button(wrapper, 'Take backup')
@@ -52,7 +58,7 @@ describe('DeployBackupStep', () => {
 
   it('keeps the dialog open with the server\'s refusal, and starts no job', async () => {
     vi.mocked(takeBackup).mockRejectedValue(new ApiRequestError(409, 'A backup of staging is already running'))
-    const wrapper = mountStep([])
+    const wrapper = mountStep(freshness())
     await wrapper.get('[data-testid="deploy-take-backup"]').trigger('click')
     await wrapper.get('[data-testid="confirm-input"]').setValue('staging')
     await button(wrapper, 'Take backup').trigger('click')
@@ -65,7 +71,7 @@ describe('DeployBackupStep', () => {
   it('offers to restore-test a fresh backup, and both buttons wait while it starts', async () => {
     let started!: (r: { jobId: number }) => void
     vi.mocked(verifyBackup).mockImplementation(() => new Promise((resolve) => { started = resolve }))
-    const wrapper = mountStep([backup('dbsafe_staging_fresh.dump', 'unverified', hoursAgo(1))])
+    const wrapper = mountStep(freshness({ count: 1, newest: fresh, newestUsable: fresh, usableFresh: true }))
     expect(wrapper.get('[data-testid="step-summary"]').text()).toContain('has not been restore-tested yet')
     await wrapper.get('[data-testid="deploy-verify-backup"]').trigger('click')
     expect(wrapper.get('[data-testid="deploy-verify-backup"]').attributes('disabled')).toBeDefined()
@@ -79,14 +85,14 @@ describe('DeployBackupStep', () => {
 
   it('shows a refused restore test under the step', async () => {
     vi.mocked(verifyBackup).mockRejectedValue(new Error('No scratch database configured'))
-    const wrapper = mountStep([backup('dbsafe_staging_fresh.dump', 'unverified', hoursAgo(1))])
+    const wrapper = mountStep(freshness({ count: 1, newest: fresh, newestUsable: fresh, usableFresh: true }))
     await wrapper.get('[data-testid="deploy-verify-backup"]').trigger('click')
     await flushPromises()
     expect(wrapper.get('.error-text[role="alert"]').text()).toBe('No scratch database configured')
   })
 
   it('is done with a fresh restore-tested backup', () => {
-    const wrapper = mountStep([{ ...backup('dbsafe_staging_fresh.dump', 'verified', hoursAgo(2)), verifiedAt: hoursAgo(1) }])
+    const wrapper = mountStep(freshness({ count: 1, newest: tested, newestUsable: tested, newestVerified: tested, usableFresh: true, verifiedFresh: true }))
     expect(wrapper.get('[data-testid="step-state"]').text()).toBe('done')
     expect(wrapper.find('[data-testid="deploy-verify-backup"]').exists()).toBe(false)
   })
