@@ -74,7 +74,7 @@ export interface BackupEntry {
 }
 
 /** One backup as the derived facts name it. */
-export type BackupRef = Pick<BackupEntry, 'id' | 'status' | 'createdAt' | 'verifiedAt' | 'problem'>
+export type BackupRef = Pick<BackupEntry, 'id' | 'status' | 'createdAt' | 'verifiedAt' | 'problem' | 'label'>
 
 /** What pages and checks need to know about a target's backups, computed once on the server. */
 export interface BackupFreshness {

@@ -47,6 +47,6 @@ function ref(b: BackupEntry | null): BackupRef | null {
   if (!b) return null
   return {
     id: b.id, status: b.status, createdAt: b.createdAt,
-    ...(b.verifiedAt ? { verifiedAt: b.verifiedAt } : {}), ...(b.problem ? { problem: b.problem } : {}),
+    ...(b.verifiedAt ? { verifiedAt: b.verifiedAt } : {}), ...(b.problem ? { problem: b.problem } : {}), ...(b.label ? { label: b.label } : {}),
   }
 }

@@ -32,7 +32,7 @@ function mountStep(f: BackupFreshness) {
 const button = (wrapper: ReturnType<typeof mountStep>, name: string) => wrapper.findAll('button').find((b) => b.text().includes(name))!
 
 const fresh = backup('dbsafe_staging_fresh.dump', 'unverified', hoursAgo(1))
-const tested = { ...backup('dbsafe_staging_fresh.dump', 'verified', hoursAgo(2)), verifiedAt: hoursAgo(1) }
+const tested = { ...backup('dbsafe_staging_fresh.dump', 'verified', hoursAgo(2)), verifiedAt: hoursAgo(1), label: 'before 2.4' }
 
 describe('DeployBackupStep', () => {
   beforeEach(() => {
@@ -91,9 +91,10 @@ describe('DeployBackupStep', () => {
     expect(wrapper.get('.error-text[role="alert"]').text()).toBe('No scratch database configured')
   })
 
-  it('is done with a fresh restore-tested backup', () => {
+  it('is done with a fresh restore-tested backup, named with its label', () => {
     const wrapper = mountStep(freshness({ count: 1, newest: tested, newestUsable: tested, newestVerified: tested, usableFresh: true, verifiedFresh: true }))
     expect(wrapper.get('[data-testid="step-state"]').text()).toBe('done')
+    expect(wrapper.get('[data-testid="step-summary"]').text()).toContain('dbsafe_staging_fresh.dump ("before 2.4") was taken')
     expect(wrapper.find('[data-testid="deploy-verify-backup"]').exists()).toBe(false)
   })
 })
