@@ -9,7 +9,7 @@ import { getJob } from '~server/jobs/store'
 import { migrationPool } from '~server/database/target-pool'
 import { MIGRATION_LOCK_KEY, MigrationBusyError, startMigrationRun, type StartRun } from '~server/migrations/start-run'
 import { migrationsView } from '~server/migrations/view'
-import { cluster, createConsoleDatabase, createTestDatabase } from '../support/db'
+import { cluster, createConsoleDatabase, createTestDatabase, emptyDatabase } from '../support/db'
 import { jobsFrom, waitForJob } from '../support/jobs'
 
 const fresh = async () => new Date()
@@ -45,11 +45,17 @@ describe('guarded migration runs on a real database', () => {
     }, { timeout: 5000, interval: 50 })
   }
 
-  beforeAll(async () => { consoleDb = await createConsoleDatabase('mig_console') })
-  afterAll(async () => { await consoleDb.drop() })
-  // Every test runs on its own app database and migrations dir.
-  beforeEach(async () => {
+  beforeAll(async () => {
+    consoleDb = await createConsoleDatabase('mig_console')
     app = await createTestDatabase('mig_app')
+  })
+  afterAll(async () => {
+    await app.drop()
+    await consoleDb.drop()
+  })
+  // Every test starts on an empty app database and its own migrations dir.
+  beforeEach(async () => {
+    await emptyDatabase(app.pool)
     const root = mkdtempSync(join(tmpdir(), 'dbsafe-mig-'))
     dir = join(root, 'migrations')
     mkdirSync(dir)
@@ -59,10 +65,7 @@ describe('guarded migration runs on a real database', () => {
       migrationDatabaseUrl: app.url, lockTimeout: '500ms',
     })
   })
-  afterEach(async () => {
-    await closePools()
-    await app.drop()
-  })
+  afterEach(async () => { await closePools() })
 
   it('refuses without a fresh backup, and runs with a recorded override reason', async () => {
     write('001_accounts', ACCOUNTS)

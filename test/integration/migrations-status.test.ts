@@ -8,22 +8,21 @@ import { lintSqlLive } from '~server/migrations/lint/live'
 import { tableStatsFor } from '~server/migrations/lint/table-stats'
 import { migrationStatus } from '~server/migrations/status'
 import { TRACKING_TABLE_DDL } from '~server/migrations/tracking-table'
-import { createTestDatabase } from '../support/db'
+import { createTestDatabase, emptyDatabase } from '../support/db'
 
 const TABLE = 'dbsafe_migrations'
 
 describe('migration status', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>
   let dir: string
-  // Every test runs on its own database and migrations dir, and first builds the state it reads.
+  beforeAll(async () => { db = await createTestDatabase('migrations_status') })
+  afterAll(async () => { await db.drop() })
+  // Every test starts on an empty database and its own migrations dir, and first builds the state it reads.
   beforeEach(async () => {
-    db = await createTestDatabase('migrations_status')
+    await emptyDatabase(db.pool)
     dir = await mkdtemp(join(tmpdir(), 'dbsafe-status-'))
   })
-  afterEach(async () => {
-    await db.drop()
-    await rm(dir, { recursive: true, force: true })
-  })
+  afterEach(async () => { await rm(dir, { recursive: true, force: true }) })
 
   const write = (name: string, sql: string) => writeFile(join(dir, `${name}.sql`), sql)
   const files = async () => (await discoverMigrations(dir)).files

@@ -33,6 +33,13 @@ export async function createTestDatabase(label: string): Promise<{ name: string,
   }
 }
 
+/** Drops every schema of a test database and recreates an empty public: a fresh database without creating one. */
+export async function emptyDatabase(pool: pg.Pool): Promise<void> {
+  const { rows } = await pool.query(`SELECT quote_ident(nspname) AS name FROM pg_namespace
+    WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'`)
+  await pool.query(`${rows.length ? `DROP SCHEMA ${rows.map((r) => r.name).join(', ')} CASCADE;` : ''} CREATE SCHEMA public`)
+}
+
 /** One query on its own connection (closed again), e.g. reading the audit log or the cluster's databases. */
 export async function queryRows(url: string, sql: string, params?: unknown[]): Promise<any[]> {
   const client = new pg.Client(url)
