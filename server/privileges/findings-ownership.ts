@@ -85,7 +85,7 @@ function memberOfOwner({ report, ctx }: RuleInput, g: Group): Draft {
     severity: destructive ? 'destructive' : 'warning', code: 'member-of-owner',
     objects: [...(g.database ? [report.database.name] : []), ...g.schemas.map((s) => s.name), ...visible.map((o) => `${o.schema}.${o.name}`)],
     message: `${role} can SET ROLE to ${g.owner} (${g.source.via?.join(' → ')}), which owns ${listWords(things)}. After SET ROLE it can DROP and ALTER ${things.length === 1 ? them(visible) : 'them'}${truncateWords(g, visible)}.`,
-    sql: [`-- ${role} will no longer be able to SET ROLE to ${g.owner}`, ...revokeMembershipSql(role, ctx.hops(g.owner), report.serverVersionNum)],
+    sql: [`-- ${q(role)} will no longer be able to SET ROLE to ${q(g.owner)}`, ...revokeMembershipSql(role, ctx.hops(g.owner), report.serverVersionNum)],
   }
 }
 

@@ -2,9 +2,22 @@ import { escapeIdentifier } from 'pg'
 import type { Source } from '~contract/privileges'
 import type { Hop } from './roles'
 
-// SQL for a superuser to copy and run. Every identifier goes through escapeIdentifier.
+// SQL for a superuser to copy and run. Every name, in statements and in `--` comments alike, goes through q.
 
-export const q = escapeIdentifier
+// A line break in a name would end a `--` comment early and turn the rest of the name into a statement.
+// Such names are written as U&"…" with \XXXX escapes: the same identifier, on one line.
+const UNSAFE_IN_A_LINE = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/
+
+/** Quotes an identifier for a script a person copies: one line whatever the name holds. */
+export function q(name: string): string {
+  if (!UNSAFE_IN_A_LINE.test(name)) return escapeIdentifier(name)
+  const body = [...name].map((c) => {
+    if (c === '\\') return '\\\\'
+    if (c === '"') return '""'
+    return UNSAFE_IN_A_LINE.test(c) ? `\\${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c
+  }).join('')
+  return `U&"${body}"`
+}
 export const qualified = (schema: string, name: string) => `${q(schema)}.${q(name)}`
 export const granteeSql = (grantee: string | null) => (grantee === null ? 'PUBLIC' : q(grantee))
 
@@ -35,7 +48,7 @@ export function revokeGrantSql(privileges: string, target: string, grantee: stri
 export function revokeMembershipSql(role: string, hops: Hop[], versionNum: number): string[] {
   return hops.flatMap((h) => {
     if (h.role === 'pg_database_owner') {
-      return [`-- ${role} belongs to pg_database_owner only because it owns the database: see the owns-database remediation`]
+      return [`-- ${q(role)} belongs to pg_database_owner only because it owns the database: see the owns-database remediation`]
     }
     // From 16 a membership can be granted several times by different grantors; each grant must go.
     if (versionNum >= 160000 && h.grantors.length > 0) {
@@ -76,7 +89,7 @@ export function chooseOwnerRole(role: string, existing: Set<string>, isMember: (
 
 export function createOwnerRoleSql(name: string): string[] {
   return [
-    `-- ${name} owns the schema objects; run migrations as a login that can SET ROLE to it, never as the app.`,
+    `-- ${q(name)} owns the schema objects; run migrations as a login that can SET ROLE to it, never as the app.`,
     `CREATE ROLE ${q(name)} NOLOGIN;`,
   ]
 }

@@ -1,6 +1,8 @@
+import { loadModule, parseSync } from 'libpg-query'
 import { describe, expect, it } from 'vitest'
 import type { Membership, SequencePrivileges, Source, TablePower, TablePrivileges } from '~contract/privileges'
 import { buildFindings, MAX_OBJECTS, verdictOf, type ReportBase } from '~server/privileges/findings'
+import { q } from '~server/privileges/remediation'
 import { seedCheckGaps } from '~server/privileges/seed-check'
 
 const OWNER: Source = { kind: 'owner' }
@@ -179,5 +181,42 @@ describe('seed check gaps', () => {
     const r = { ...report({ tables: [dml('users')] }), findings: [], verdict: 'safe' as const }
     const shown = ['DELETE', 'UPDATE', 'INSERT', 'SELECT'].map((p) => ({ grantee: 'app', privilege_type: p }))
     expect(seedCheckGaps(r, shown)).toEqual([])
+  })
+})
+
+describe('remediation SQL with hostile names', () => {
+  // A role name is data an attacker may choose; the script is what an admin copies and runs as superuser.
+  const EVIL = 'app\nDROP DATABASE shop; -- "\\'
+  const OWNER_EVIL = 'own\r\nDROP DATABASE shop;'
+
+  it('quotes a name with a line break as U&"…" on one line, and ordinary names as before', () => {
+    expect(q('app')).toBe('"app"')
+    expect(q('we"ird')).toBe('"we""ird"')
+    expect(q(EVIL)).toBe('U&"app\\000aDROP DATABASE shop; -- ""\\\\"')
+    expect(q(EVIL)).not.toContain('\n')
+  })
+
+  it('no remediation, comments included, carries a statement hidden in a name', async () => {
+    await loadModule()
+    const src: Source = { kind: 'membership', via: [EVIL, OWNER_EVIL], setRoleOnly: false }
+    const findings = buildFindings(report({
+      role: EVIL,
+      attributes: { ...report().attributes, superuser: true, createrole: true, createdb: true, bypassrls: true },
+      memberships: [
+        { role: OWNER_EVIL, via: [EVIL, OWNER_EVIL], inherited: true, setRole: true, predefined: false },
+        { role: 'pg_database_owner', via: [EVIL, 'pg_database_owner'], inherited: true, setRole: true, predefined: true },
+      ],
+      database: { ...report().database, owner: EVIL, ownedByRole: true, canDrop: true },
+      schemas: [{ ...report().schemas[0], owner: 'postgres', canCreate: true, createViaPublic: true, createSources: [{ kind: 'public', grantor: 'postgres' } as Source] }],
+      tables: [table(`t\n1`, Object.fromEntries(POWERS.map((p) => [p, [OWNER]])), EVIL, `s\nDROP DATABASE shop;`), table('events', Object.fromEntries(POWERS.map((p) => [p, [src]])), OWNER_EVIL)],
+      defaultPrivileges: [{ grantor: OWNER_EVIL, schema: 'public', objectType: 'tables', privileges: ['TRUNCATE'], grantee: EVIL, dangerous: true }],
+    }), { hops: () => [{ role: OWNER_EVIL, grantors: [`boss\nDROP DATABASE shop;`] }] })
+    expect(findings.length).toBeGreaterThan(4)
+    for (const f of findings) {
+      if (!f.remediation) continue
+      const kinds = (parseSync(f.remediation).stmts ?? []).map((s) => Object.keys(s.stmt ?? {})[0])
+      expect(kinds, `${f.code}:\n${f.remediation}`).not.toContain('DropdbStmt')
+      for (const line of f.remediation.split('\n')) expect(line, f.code).not.toMatch(/^\s*DROP DATABASE/)
+    }
   })
 })
