@@ -6,6 +6,7 @@ import type { Hop } from './roles'
 
 // A line break in a name would end a `--` comment early and turn the rest of the name into a statement.
 // Such names are written as U&"…" with \XXXX escapes: the same identifier, on one line.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this finds
 const UNSAFE_IN_A_LINE = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/
 
 /** Quotes an identifier for a script a person copies: one line whatever the name holds. */
