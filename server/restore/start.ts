@@ -34,6 +34,9 @@ export async function startEmergencyRestore(consoleDb: pg.Pool, target: TargetCo
     plan: async () => {
       await checkBackupUsable(consoleDb, target, backup)
       const ready = await checkRestoreReady(target)
+      // Names carry the second: starting on a fresh one (≤ 1 s, under the restore lock) means a restore never
+      // meets the names of the one before it, even one that ended this same second on another console.
+      await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5))
       const now = new Date()
       const stamp = restoreStamp(now)
       // Each step is audited as it ends: a console that dies mid-restore still leaves what it changed on record.
