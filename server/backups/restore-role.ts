@@ -1,4 +1,5 @@
-import type pg from 'pg'
+import pg from 'pg'
+import { RefusedError } from '../errors'
 
 /**
  * A dump is data the app role controls: a function it planted in a CHECK constraint or a default, or a
@@ -13,11 +14,13 @@ export interface RestoreRoleCheck {
   role: string
   /** Empty when the role is safe to restore with. */
   reasons: string[]
+  /** Restores need a database of their own. */
+  createdb: boolean
 }
 
 export async function checkRestoreRole(client: pg.Client): Promise<RestoreRoleCheck> {
-  const { rows } = await client.query<{ role: string, rolsuper: boolean, rolcreaterole: boolean, rolbypassrls: boolean, via: { name: string, why: string }[] }>(`
-    SELECT r.rolname AS role, r.rolsuper, r.rolcreaterole, r.rolbypassrls,
+  const { rows } = await client.query<{ role: string, rolsuper: boolean, rolcreaterole: boolean, rolbypassrls: boolean, rolcreatedb: boolean, via: { name: string, why: string }[] }>(`
+    SELECT r.rolname AS role, r.rolsuper, r.rolcreaterole, r.rolbypassrls, r.rolcreatedb,
       coalesce((SELECT json_agg(json_build_object('name', b.rolname, 'why',
           CASE WHEN b.rolsuper THEN 'superuser' WHEN b.rolcreaterole THEN 'CREATEROLE' WHEN b.rolbypassrls THEN 'BYPASSRLS'
                ELSE 'reads or runs files on the server' END) ORDER BY b.rolname)
@@ -32,14 +35,30 @@ export async function checkRestoreRole(client: pg.Client): Promise<RestoreRoleCh
   if (r.rolbypassrls) reasons.push('has BYPASSRLS')
   // A superuser is a member of every role: its own attribute already says it all.
   if (!r.rolsuper) for (const b of r.via) reasons.push(`is a member of ${b.name} (${b.why})`)
-  return { role: r.role, reasons }
+  return { role: r.role, reasons, createdb: r.rolcreatedb }
 }
 
 /** What an admin runs to give restores a role that passes the check. */
 export const RESTORE_ROLE_SQL = "CREATE ROLE dbsafe_restore LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOBYPASSRLS PASSWORD '…';"
 
-export function restoreRoleRefusal(check: RestoreRoleCheck, where: string, configKey = 'restoreTestUrl'): string {
-  return `Refusing to restore as "${check.role}" on ${where}: it ${check.reasons.join(', ')}. `
+/** The role restores would run as could escalate: nothing is restored. `data.sql` creates a role that passes. */
+export class RestoreRoleRefusedError extends RefusedError {
+  constructor(message: string) {
+    super(message, { code: 'unsafe-restore-role', data: { sql: RESTORE_ROLE_SQL } })
+    this.name = 'RestoreRoleRefusedError'
+  }
+}
+
+/** Throws when the role could escalate; `configKey` is where the admin points dbsafe at a safe one. */
+export function refuseUnsafeRole(check: RestoreRoleCheck, where: string, configKey = 'restoreTestUrl'): void {
+  if (!check.reasons.length) return
+  throw new RestoreRoleRefusedError(`Refusing to restore as "${check.role}" on ${where}: it ${check.reasons.join(', ')}. `
     + 'A dump can carry code that runs with the restoring role\'s powers, so restores run only as a role without them. '
-    + `Create one and point ${configKey} at it: ${RESTORE_ROLE_SQL}`
+    + `Create one and point ${configKey} at it: ${RESTORE_ROLE_SQL}`)
+}
+
+/** The refusal for a safe role that may not create the database a restore needs, with the fix. */
+export function noCreatedbRefusal(check: RestoreRoleCheck, what: string): RefusedError {
+  const sql = `ALTER ROLE ${pg.escapeIdentifier(check.role)} CREATEDB;`
+  return new RefusedError(`The ${what} "${check.role}" may not create databases: ${sql}`, { code: 'restore-role', data: { sql } })
 }

@@ -4,7 +4,7 @@ import type { TargetConfig } from '../config/schema'
 import { RefusedError } from '../errors'
 import type { JobContext } from '../jobs/run'
 import { backupConnection } from './connection'
-import { checkRestoreRole, RESTORE_ROLE_SQL, restoreRoleRefusal } from './restore-role'
+import { checkRestoreRole, noCreatedbRefusal, refuseUnsafeRole, RESTORE_ROLE_SQL } from './restore-role'
 import { withDatabase } from './tool-connection'
 
 export interface RestoreServer { config: pg.ClientConfig, kind: 'restore-test' | 'target' }
@@ -18,29 +18,15 @@ export async function restoreServer(target: TargetConfig, opts: { restoreTestUrl
     ? { config: { connectionString: opts.restoreTestUrl }, kind: 'restore-test' }
     : { config: backupConnection(target, opts.databaseUrl), kind: 'target' }
   const where = server.kind === 'target' ? `the server of "${target.id}"` : 'the restore-test server'
-  const { check, mayCreate } = await withClient(server.config, async (c) => ({
-    check: await checkRestoreRole(c),
-    mayCreate: (await c.query<{ ok: boolean }>('SELECT rolcreatedb AS ok FROM pg_roles WHERE rolname = current_user')).rows[0].ok,
-  }))
-  if (check.reasons.length) throw new RestoreRoleRefusedError(restoreRoleRefusal(check, where))
-  if (!mayCreate) {
-    if (server.kind === 'target') {
-      throw new RefusedError(`"${target.id}" has no restore-test server configured, and its role "${check.role}" may not create databases on the target's server. `
-        + 'Configure restoreTestUrl: a PostgreSQL server of the same major version or newer where the console may create and drop scratch databases.',
-      { code: 'no-scratch-server', data: { sql: RESTORE_ROLE_SQL } })
-    }
-    const sql = `ALTER ROLE ${pg.escapeIdentifier(check.role)} CREATEDB;`
-    throw new RefusedError(`The restore-test role "${check.role}" may not create databases: ${sql}`, { code: 'restore-role', data: { sql } })
+  const check = await withClient(server.config, checkRestoreRole)
+  refuseUnsafeRole(check, where)
+  if (check.createdb) return server
+  if (server.kind === 'target') {
+    throw new RefusedError(`"${target.id}" has no restore-test server configured, and its role "${check.role}" may not create databases on the target's server. `
+      + 'Configure restoreTestUrl: a PostgreSQL server of the same major version or newer where the console may create and drop scratch databases.',
+    { code: 'no-scratch-server', data: { sql: RESTORE_ROLE_SQL } })
   }
-  return server
-}
-
-/** The role restores would run as could escalate: nothing is restored. `data.sql` creates a role that passes. */
-export class RestoreRoleRefusedError extends RefusedError {
-  constructor(message: string) {
-    super(message, { code: 'unsafe-restore-role', data: { sql: RESTORE_ROLE_SQL } })
-    this.name = 'RestoreRoleRefusedError'
-  }
+  throw noCreatedbRefusal(check, 'restore-test role')
 }
 
 /** Runs `fn` against a fresh `dbsafe_verify_<random>` database and drops it afterwards, whatever happened. */

@@ -8,7 +8,7 @@ import type { JobContext } from '../jobs/run'
 import { migrationPool } from '../database/target-pool'
 import { serverVersionNum } from './connection'
 import { discoverMigrations } from './discover'
-import { chooseBackup, RehearsalRefusedError } from './rehearsal-backup'
+import { chooseBackup, RehearsalRefusedError, type ChosenBackup } from './rehearsal-backup'
 import { rehearseSteps, type RehearsalPlan } from './rehearsal-steps'
 import { saveRehearsal } from './rehearsal-store'
 import { migrationStatus } from './status'
@@ -18,6 +18,8 @@ export interface RehearseOptions {
   restoreTestUrl?: string
   /** Rehearse on this backup; default: the newest verified one, else the newest unverified one. */
   backupId?: string
+  /** The backup already chosen (and hashed) when the job was planned: not chosen and hashed again. */
+  chosen?: ChosenBackup
   binDir?: string | null
   who?: string | null
   signal?: AbortSignal
@@ -33,7 +35,7 @@ export interface RehearseOptions {
 export async function rehearseMigrations(consoleDb: pg.Pool, target: TargetConfig, opts: RehearseOptions, ctx: JobContext): Promise<Rehearsal> {
   const startedAt = new Date().toISOString()
   const plan = await planRehearsal(target)
-  const { path, backup } = await chooseBackup(consoleDb, target, opts.backupId)
+  const { path, backup } = opts.chosen ?? await chooseBackup(consoleDb, target, opts.backupId)
   const server = await restoreServer(target, { restoreTestUrl: opts.restoreTestUrl ?? target.restoreTestUrl, databaseUrl: target.backupDatabaseUrl })
   ctx.log(`rehearsing ${[...plan.pending].join(', ')} on a copy of ${backup.id} (${backup.status}, sha256 ${backup.sha256.slice(0, 12)}…)`)
   const { restoreMs, migrations } = await withScratchDatabase(server, ctx, async (scratch) => {

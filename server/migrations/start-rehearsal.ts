@@ -31,12 +31,12 @@ export async function startRehearsal(consoleDb: pg.Pool, target: TargetConfig, a
 
 async function planJob(consoleDb: pg.Pool, target: TargetConfig, actor: string): Promise<JobPlan<Rehearsal>> {
   const plan = await planRehearsal(target)
-  const { backup } = await chooseBackup(consoleDb, target)
+  const chosen = await chooseBackup(consoleDb, target)
   await restoreServer(target, { restoreTestUrl: target.restoreTestUrl, databaseUrl: target.backupDatabaseUrl })
   return {
-    params: { backup: backup.id, migrations: [...plan.pending] },
+    params: { backup: chosen.backup.id, migrations: [...plan.pending] },
     run: async (ctx) => {
-      const r = await rehearseMigrations(consoleDb, target, { backupId: backup.id, who: actor }, ctx)
+      const r = await rehearseMigrations(consoleDb, target, { chosen, who: actor }, ctx)
       // Recorded either way; a failing migration fails the job, as a failed restore test does.
       const failed = r.migrations.find((m) => m.status === 'failed')
       if (failed) {

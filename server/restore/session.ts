@@ -1,6 +1,6 @@
 import pg from 'pg'
-import { checkRestoreRole, RESTORE_ROLE_SQL, restoreRoleRefusal } from '../backups/restore-role'
-import { RestoreRoleRefusedError, withClient } from '../backups/scratch'
+import { checkRestoreRole, noCreatedbRefusal, refuseUnsafeRole, RESTORE_ROLE_SQL } from '../backups/restore-role'
+import { withClient } from '../backups/scratch'
 import { withDatabase } from '../backups/tool-connection'
 import type { TargetConfig } from '../config/schema'
 import { BusyError, RefusedError } from '../errors'
@@ -57,14 +57,11 @@ export async function withRestoreSession<T>(target: TargetConfig, opts: SessionO
   await client.connect()
   try {
     const check = await checkRestoreRole(client)
-    if (check.reasons.length) throw new RestoreRoleRefusedError(restoreRoleRefusal(check, `the server of "${target.id}"`, 'restoreDatabaseUrl'))
-    const { rows: [here] } = await client.query<{ database: string, createdb: boolean, oid: string | null, started: string }>(
-      `SELECT current_database() AS database, (SELECT rolcreatedb FROM pg_roles WHERE rolname = current_user) AS createdb,
+    refuseUnsafeRole(check, `the server of "${target.id}"`, 'restoreDatabaseUrl')
+    if (!check.createdb) throw noCreatedbRefusal(check, 'restore role')
+    const { rows: [here] } = await client.query<{ database: string, oid: string | null, started: string }>(
+      `SELECT current_database() AS database,
         (SELECT oid::text FROM pg_database WHERE datname = $1) AS oid, pg_postmaster_start_time()::text AS started`, [live.database])
-    if (!here.createdb) {
-      const sql = `ALTER ROLE ${pg.escapeIdentifier(check.role)} CREATEDB;`
-      throw new RefusedError(`The restore role "${check.role}" may not create databases: ${sql}`, { code: 'restore-role', data: { sql } })
-    }
     if (here.oid !== live.oid || here.started !== live.started) {
       throw new RefusedError(`restoreDatabaseUrl of "${target.id}" does not reach the server the app uses (database "${live.database}" is not the same there)`,
         { code: 'restore-url' })
