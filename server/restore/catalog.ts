@@ -106,8 +106,3 @@ export async function readCatalog(c: pg.ClientBase): Promise<CatalogSnapshot> {
 export function objectKey(o: Pick<CatalogObject, 'kind' | 'schema' | 'name' | 'args'>): string {
   return `${o.kind} ${o.schema === null ? '' : `${o.schema}.`}${o.name}${o.args === null ? '' : `(${o.args})`}`
 }
-
-/** The roles a restore must act as: every owner, and every role whose default privileges are set. */
-export function ownerRoles(s: CatalogSnapshot): string[] {
-  return [...new Set([s.database.owner, ...s.objects.map((o) => o.owner), ...s.defaultAcls.map((d) => d.role)])].sort()
-}
