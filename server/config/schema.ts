@@ -6,6 +6,26 @@ const pgIdentifier = z.string().min(1).max(63)
 const pgUrl = z.string().regex(/^postgres(ql)?:\/\//, { error: 'a postgresql:// URL' })
 const pgDuration = z.string().regex(/^\d+(ms|s|min|h)$/, { error: 'a duration such as 500ms, 5s, 15min or 1h' })
 
+export const TRACKER_PRESETS = ['prisma', 'knex', 'node-pg-migrate', 'drizzle', 'kysely', 'typeorm', 'sequelize'] as const
+export type TrackerPreset = typeof TRACKER_PRESETS[number]
+
+const migrationsTrackerSchema = z.union([
+  z.enum(['dbsafe', ...TRACKER_PRESETS]),
+  z.strictObject({ query: z.string().trim().min(1).max(10_000) }),
+])
+
+const migrateCommandSchema = z.strictObject({
+  /** Program and arguments, spawned without a shell, e.g. ["pnpm", "db:migrate"]. */
+  argv: z.array(z.string().min(1)).min(1).max(50),
+  /** The app's source directory. */
+  cwd: z.string().min(1),
+  /** Extra variables over the env file's values (SKIP_MIGRATIONS is always "false" for the command). */
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).optional(),
+  timeoutMinutes: z.number().int().positive().max(24 * 60).default(30),
+  /** How to pass "run up to this id": appended arguments where {id} is replaced; without it, upTo is refused. */
+  upToArgs: z.array(z.string().min(1)).max(10).optional(),
+})
+
 export const targetConfigSchema = z.strictObject({
   id: slug,
   label: z.string().min(1),
@@ -18,7 +38,27 @@ export const targetConfigSchema = z.strictObject({
   /** The role whose powers are reviewed; defaults to DB_USER from the env file. */
   appRole: pgIdentifier.optional(),
   migrationsDir: z.string().min(1),
+  /** dbsafe's own tracking table, used when migrationsTracker is "dbsafe". */
   migrationsTable: pgIdentifier.default('dbsafe_migrations'),
+  /**
+   * Where the app records applied migrations: "dbsafe" (dbsafe runs and records them), a migration tool's
+   * table, or a read-only query returning the applied ids in order. dbsafe never writes an app's tracker.
+   */
+  migrationsTracker: migrationsTrackerSchema.default('dbsafe'),
+  /** Globs (relative to migrationsDir) of files that are not migrations: templates, examples, the runner itself. */
+  migrationsIgnore: z.array(z.string().min(1)).max(100).default([]),
+  /** The app's own migrate command: with an app tracker, the guarded run runs this and nothing else. */
+  migrateCommand: migrateCommandSchema.optional(),
+  /** PM2 ecosystem file whose env blocks set the app's variables before dotenv reads the env file. */
+  pm2Ecosystem: z.strictObject({
+    path: z.string().min(1),
+    /** The app's `name` in the ecosystem file's `apps`. */
+    app: z.string().min(1),
+    /** The `--env` the app is started with (reads `env_<name>` over `env`). */
+    env: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
+  }).optional(),
+  /** systemd unit file of the app; its Environment=/EnvironmentFile= (and drop-ins) set variables before dotenv. */
+  systemdUnit: z.string().min(1).optional(),
   backupsDir: z.string().min(1),
   retentionDays: z.number().int().positive().default(7),
   /** Never prune the newest this many usable backups, whatever their age. */
@@ -50,4 +90,6 @@ export const configSchema = z.strictObject({
 })
 
 export type TargetConfig = z.output<typeof targetConfigSchema>
+export type MigrationsTracker = TargetConfig['migrationsTracker']
+export type MigrateCommand = NonNullable<TargetConfig['migrateCommand']>
 export type Config = z.output<typeof configSchema>
