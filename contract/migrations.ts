@@ -2,7 +2,8 @@
 import { z } from 'zod'
 import { confirmField } from './http'
 
-export type MigrationState = 'applied' | 'pending' | 'drifted' | 'missing' | 'failed'
+/** `unknown`: the tracker could not be read, so nobody can say what ran (never shown as pending). */
+export type MigrationState = 'applied' | 'pending' | 'drifted' | 'missing' | 'failed' | 'unknown'
 
 /** Still to run: never applied, or its last attempt failed. */
 export const isPendingOrFailed = (m: { status: MigrationState }): boolean => m.status === 'pending' || m.status === 'failed'
@@ -11,6 +12,10 @@ export const isDriftedOrMissing = (m: { status: MigrationState }): boolean => m.
 
 export interface MigrationStatusRow {
   name: string
+  /** The id the app's tracker records for it, when that differs from the name (a module's exported `id`, knex's file name). */
+  id?: string
+  /** Path under the migrations directory; null for a `missing` migration. */
+  file?: string | null
   status: MigrationState
   /** sha256 hex of the file; for `missing`, the checksum recorded when it was applied. */
   checksum: string | null
@@ -23,10 +28,32 @@ export interface MigrationStatusRow {
   lastFailedAt?: string
 }
 
+/** Where applied migrations are recorded: dbsafe's own table, a migration tool's table, or the target's query. */
+export type TrackerKind = 'dbsafe' | 'prisma' | 'knex' | 'node-pg-migrate' | 'drizzle' | 'kysely' | 'typeorm' | 'sequelize' | 'query'
+
+export type TrackerState =
+  /** `exists` false: dbsafe's table was never created (nothing applied yet); app trackers are unreadable instead. */
+  | { kind: TrackerKind, readable: true, exists: boolean }
+  /** The cause in plain words, naming the table or query and PostgreSQL's reason. */
+  | { kind: TrackerKind, readable: false, code: 'missing' | 'denied' | 'error', cause: string }
+
 export interface MigrationStatus {
-  tableExists: boolean
+  tracker: TrackerState
   migrations: MigrationStatusRow[]
 }
+
+export interface IgnoredMigrationFile {
+  path: string
+  /** migrationsIgnore: matched a configured glob; module: JS/TS while dbsafe runs the SQL files; no-prefix: no numeric or timestamp prefix. */
+  reason: 'migrationsIgnore' | 'module' | 'no-prefix'
+}
+
+/** How "Run" applies pending migrations on this target, or why it cannot. */
+export type MigrationRunner =
+  | { via: 'dbsafe', available: true }
+  /** The app's own migrate command, shown as the argv it spawns. */
+  | { via: 'command', available: true, command: string[], upTo: boolean }
+  | { via: 'none', available: false, reason: string }
 
 /** destructive: needs explicit acknowledgement to run; warning: locks or risk; info: hygiene and notes. */
 export type LintSeverity = 'destructive' | 'warning' | 'info'
@@ -66,9 +93,9 @@ export interface MigrationRow extends MigrationStatusRow {
 
 export interface MigrationsView {
   dirExists: boolean
-  /** `.sql` files without a numeric prefix: never run. */
-  ignored: string[]
-  tableExists: boolean
+  ignored: IgnoredMigrationFile[]
+  tracker: TrackerState
+  runner: MigrationRunner
   migrations: MigrationRow[]
 }
 

@@ -5,8 +5,7 @@ import { listBackups } from '../backups/inventory'
 import type { TargetConfig } from '../config/schema'
 import { readEnvFile } from '../envfile/read'
 import { migrationPool } from '../database/target-pool'
-import { discoverMigrations } from '../migrations/discover'
-import { migrationStatus } from '../migrations/status'
+import { discoverTargetMigrations, targetMigrationStatus } from '../migrations/target-status'
 import { errorText } from '../database/error-text'
 import { type CheckContext, type ListBackups } from './auto/context'
 import { runCheck } from './auto/registry'
@@ -41,6 +40,6 @@ export async function evaluateAutoItems(consoleDb: pg.Pool, target: TargetConfig
 }
 
 async function loadMigrations(target: TargetConfig): Promise<MigrationStatus> {
-  const { files } = await discoverMigrations(target.migrationsDir)
-  return migrationStatus(migrationPool(target), target.migrationsTable, files)
+  const { files } = await discoverTargetMigrations(target)
+  return targetMigrationStatus(migrationPool(target), target, files)
 }

@@ -8,8 +8,7 @@ import type { TargetConfig } from '../config/schema'
 import { appRoleOf } from '../envfile/connection'
 import { readEnvFile } from '../envfile/read'
 import { migrationPool } from '../database/target-pool'
-import { discoverMigrations } from '../migrations/discover'
-import { migrationStatus } from '../migrations/status'
+import { discoverTargetMigrations, targetMigrationStatus } from '../migrations/target-status'
 import { privilegeReview } from '../privileges/review'
 import { targetPool } from '../database/target-pool'
 import type { Gauge } from './format'
@@ -57,7 +56,7 @@ async function sampleTarget(consoleDb: pg.Pool, target: TargetConfig, opts: { no
   }
   if (!use || !env) return sample
   sample.connectionsRatio = Number(use.ratio.toFixed(4))
-  const status = await attempt(async () => migrationStatus(migrationPool(target), target.migrationsTable, (await discoverMigrations(target.migrationsDir)).files))
+  const status = await attempt(async () => targetMigrationStatus(migrationPool(target), target, (await discoverTargetMigrations(target)).files))
   if (status) {
     sample.pending = status.migrations.filter(isPendingOrFailed).length
     sample.drifted = status.migrations.filter(isDriftedOrMissing).length

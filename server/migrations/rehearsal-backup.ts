@@ -8,7 +8,7 @@ import { fileFingerprint } from '../backups/scan'
 import type { TargetConfig } from '../config/schema'
 import { RefusedError } from '../errors'
 
-export type RehearsalRefusal = 'no-migrations-dir' | 'drift' | 'nothing-pending' | 'no-usable-backup'
+export type RehearsalRefusal = 'app-tracker' | 'no-migrations-dir' | 'drift' | 'nothing-pending' | 'no-usable-backup'
 
 /** The rehearsal cannot start: no backup to rehearse on, or nothing to rehearse. Nothing was restored. */
 export class RehearsalRefusedError extends RefusedError {

@@ -57,7 +57,7 @@ export async function rehearseSteps(c: pg.ClientBase, target: TargetConfig, plan
 async function rehearseOne(c: pg.ClientBase, f: MigrationFile, version: number, opts: ApplyOptions, ctx: JobContext): Promise<Outcome> {
   let statements
   try {
-    statements = await splitStatements(f.sql, version)
+    statements = await splitStatements(f.text, version)
   } catch (err) {
     if (!(err instanceof MigrationParseError)) throw err
     return failedWith({ line: err.failure.line, statement: err.failure.lineText, message: `does not parse: ${err.failure.message}` })

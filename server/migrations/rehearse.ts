@@ -53,6 +53,9 @@ export async function rehearseMigrations(consoleDb: pg.Pool, target: TargetConfi
 
 /** What the target's next run would apply, read (never written) from its tracking table; refuses what a run would refuse. */
 export async function planRehearsal(target: TargetConfig): Promise<RehearsalPlan> {
+  if (target.migrationsTracker !== 'dbsafe') {
+    throw new RehearsalRefusedError(`"${target.id}" runs its migrations with the app's own tool; dbsafe rehearses only the migrations it runs itself`, 'app-tracker')
+  }
   const { exists, files } = await discoverMigrations(target.migrationsDir)
   if (!exists) throw new RehearsalRefusedError(`The migrations dir ${target.migrationsDir} of "${target.id}" does not exist`, 'no-migrations-dir')
   const pool = migrationPool(target)

@@ -42,7 +42,7 @@ async function planJob(client: pg.PoolClient, target: TargetConfig, actor: strin
   for (const row of view.migrations) {
     const file = files.get(row.name)
     if (file && isPendingOrFailed(row) && !row.findings.some((f) => f.rule === 'parse-error')) {
-      statements.set(row.name, await splitStatements(file.sql, version))
+      statements.set(row.name, await splitStatements(file.text, version))
     }
   }
   const plan = planRun(view.migrations, statements, req, { newestUsableAt: await newestUsableBackupAt(), maxAgeMinutes: target.preMigrationBackupMaxAgeMinutes, now: new Date() })

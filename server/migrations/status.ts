@@ -3,6 +3,8 @@ import type { MigrationStatus, MigrationStatusRow } from '~contract/migrations'
 import { compareMigrationNames, type MigrationFile } from './discover'
 import { findTrackingTable } from './tracking-table'
 
+const DBSAFE_NO_TABLE = { kind: 'dbsafe', readable: true, exists: false } as const
+
 interface TrackedRow {
   name: string
   checksum: string | null
@@ -20,7 +22,7 @@ interface TrackedRow {
 export async function migrationStatus(pool: pg.Pool | pg.ClientBase, table: string, files: Pick<MigrationFile, 'name' | 'checksum'>[]): Promise<MigrationStatus> {
   const tracking = await findTrackingTable(pool, table)
   if (!tracking) {
-    return { tableExists: false, migrations: files.map((f) => pendingRow(f.name, f.checksum)) }
+    return { tracker: DBSAFE_NO_TABLE, migrations: files.map((f) => pendingRow(f.name, f.checksum)) }
   }
   const optional = tracking.hasOptionalColumns ? 'last_error, last_failed_at' : 'NULL::text AS last_error, NULL::timestamptz AS last_failed_at'
   const { rows } = await pool.query<TrackedRow>(
@@ -33,7 +35,7 @@ export async function migrationStatus(pool: pg.Pool | pg.ClientBase, table: stri
     if (!fileNames.has(r.name) && r.applied_at) result.push({ ...applied(r), status: 'missing', checksum: r.checksum })
   }
   result.sort((a, b) => compareMigrationNames(a.name, b.name))
-  return { tableExists: true, migrations: result }
+  return { tracker: { kind: 'dbsafe', readable: true, exists: true }, migrations: result }
 }
 
 function rowFor(name: string, checksum: string, r: TrackedRow | undefined): MigrationStatusRow {
@@ -49,7 +51,7 @@ function rowFor(name: string, checksum: string, r: TrackedRow | undefined): Migr
   return pendingRow(name, checksum)
 }
 
-function pendingRow(name: string, checksum: string): MigrationStatusRow {
+export function pendingRow(name: string, checksum: string): MigrationStatusRow {
   return { name, status: 'pending', checksum, appliedAt: null, appliedBy: null, durationMs: null }
 }
 

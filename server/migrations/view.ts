@@ -1,13 +1,13 @@
 import type pg from 'pg'
-import { isPendingOrFailed, type MigrationDetail, type MigrationRow, type MigrationsView, type MigrationStatusRow } from '~contract/migrations'
+import { isPendingOrFailed, type LintFinding, type MigrationDetail, type MigrationRow, type MigrationRunner, type MigrationsView, type MigrationStatusRow } from '~contract/migrations'
 import type { TargetConfig } from '../config/schema'
 import { serverVersionNum } from './connection'
-import { discoverMigrations, type MigrationFile } from './discover'
+import type { MigrationFile } from './discover'
 import { lintSqlLive } from './lint/live'
-import { migrationStatus } from './status'
+import { discoverTargetMigrations, targetMigrationStatus, trackerKind } from './target-status'
 
 // Applied migrations are history: only what could still run (or changed since) is linted for the list.
-const linted = (row: MigrationStatusRow) => isPendingOrFailed(row) || row.status === 'drifted'
+const linted = (row: MigrationStatusRow) => isPendingOrFailed(row) || row.status === 'drifted' || row.status === 'unknown'
 
 export interface LoadedMigrations {
   view: MigrationsView
@@ -16,17 +16,35 @@ export interface LoadedMigrations {
   serverVersionNum: number
 }
 
-/** Reads the directory once, compares it with the tracking table, and lints the rows `lint` picks. */
+/** Reads the directory once, compares it with the tracker, and lints the rows `lint` picks. */
 export async function loadMigrations(pool: pg.Pool, target: TargetConfig,
   lint: (row: MigrationStatusRow) => boolean = linted): Promise<LoadedMigrations> {
-  const { exists, files, ignored } = await discoverMigrations(target.migrationsDir)
-  const [status, version] = await Promise.all([migrationStatus(pool, target.migrationsTable, files), serverVersionNum(pool)])
+  const { exists, files, ignored } = await discoverTargetMigrations(target)
+  const [status, version] = await Promise.all([targetMigrationStatus(pool, target, files), serverVersionNum(pool)])
   const byName = new Map(files.map((f) => [f.name, f]))
   const migrations: MigrationRow[] = await Promise.all(status.migrations.map(async (row) => {
     const file = byName.get(row.name)
-    return { ...row, findings: file && lint(row) ? await lintSqlLive(pool, file.sql, { serverVersionNum: version }) : [] }
+    return { ...row, file: file?.relPath ?? null, findings: file && lint(row) ? await lintFile(pool, file, version) : [] }
   }))
-  return { view: { dirExists: exists, ignored, tableExists: status.tableExists, migrations }, files: byName, serverVersionNum: version }
+  return {
+    view: { dirExists: exists, ignored, tracker: status.tracker, runner: runnerOf(target), migrations },
+    files: byName, serverVersionNum: version,
+  }
+}
+
+function lintFile(pool: pg.Pool, file: MigrationFile, version: number): Promise<LintFinding[]> {
+  return lintSqlLive(pool, file.text, { serverVersionNum: version })
+}
+
+/** dbsafe runs what it tracks; an app's migrations run only through the app's own command, never behind its back. */
+export function runnerOf(target: TargetConfig): MigrationRunner {
+  if (target.migrationsTracker === 'dbsafe') return { via: 'dbsafe', available: true }
+  const cmd = target.migrateCommand
+  if (cmd) return { via: 'command', available: true, command: cmd.argv, upTo: cmd.upToArgs !== undefined }
+  return {
+    via: 'none', available: false,
+    reason: `The app records its migrations itself (${trackerKind(target)} tracker), so dbsafe only reads them: running them here would apply them behind the app's back. Configure migrateCommand (the app's own migrate command) to run them from dbsafe.`,
+  }
 }
 
 export async function migrationsView(pool: pg.Pool, target: TargetConfig): Promise<MigrationsView> {
@@ -36,5 +54,5 @@ export async function migrationsView(pool: pg.Pool, target: TargetConfig): Promi
 export async function migrationDetail(pool: pg.Pool, target: TargetConfig, name: string): Promise<MigrationDetail | null> {
   const { view, files } = await loadMigrations(pool, target, (row) => row.name === name)
   const row = view.migrations.find((m) => m.name === name)
-  return row ? { ...row, sql: files.get(name)?.sql ?? null } : null
+  return row ? { ...row, sql: files.get(name)?.text ?? null } : null
 }

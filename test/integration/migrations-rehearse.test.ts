@@ -66,7 +66,7 @@ describe('rehearsing pending migrations on a restored copy', () => {
     const [file] = (await discoverMigrations(migrations)).files
     const client = await live.connect()
     try {
-      await applyMigrations(client, [{ name: file.name, checksum: file.checksum, statements: await splitStatements(file.sql) }],
+      await applyMigrations(client, [{ name: file.name, checksum: file.checksum, statements: await splitStatements(file.text) }],
         { table: 'dbsafe_migrations', actor: 'deploy', lockTimeout: '5s', statementTimeout: '1min' }, quiet)
     } finally {
       client.release()

@@ -28,7 +28,7 @@ describe('migration status', () => {
   const files = async () => (await discoverMigrations(dir)).files
   // What the runner will record: run the file, then one tracking row.
   async function apply(f: MigrationFile, table = TABLE) {
-    await db.pool.query(f.sql)
+    await db.pool.query(f.text)
     await db.pool.query(
       `INSERT INTO ${escapeIdentifier(table)} (name, checksum, applied_at, applied_by, duration_ms) VALUES ($1, $2, now(), current_user, 42)`,
       [f.name, f.checksum],
@@ -51,7 +51,7 @@ describe('migration status', () => {
   it('treats a missing tracking table as nothing applied yet', async () => {
     await twoFiles()
     const status = await migrationStatus(db.pool, TABLE, await files())
-    expect(status.tableExists).toBe(false)
+    expect(status.tracker).toMatchObject({ exists: false })
     expect(status.migrations.map((m) => [m.name, m.status, m.appliedAt])).toEqual([['001_users', 'pending', null], ['002_orders', 'pending', null]])
   })
 
@@ -59,7 +59,7 @@ describe('migration status', () => {
     await twoFiles()
     const users = await usersApplied()
     const status = await migrationStatus(db.pool, TABLE, await files())
-    expect(status.tableExists).toBe(true)
+    expect(status.tracker).toMatchObject({ exists: true })
     const [applied, pending] = status.migrations
     expect(applied).toMatchObject({ name: '001_users', status: 'applied', checksum: users.checksum, durationMs: 42 })
     const { rows } = await db.pool.query('SELECT current_user AS u')
@@ -131,9 +131,9 @@ describe('migration status', () => {
     const current = await files()
     await apply(current.find((f) => f.name === '004_later')!, name)
     const status = await migrationStatus(db.pool, name, current)
-    expect(status.tableExists).toBe(true)
+    expect(status.tracker).toMatchObject({ exists: true })
     expect(status.migrations.map((m) => [m.name, m.status])).toEqual([['001_users', 'pending'], ['002_orders', 'pending'], ['004_later', 'applied']])
-    expect((await migrationStatus(db.pool, 'deploy "log" 2025', current)).tableExists).toBe(false)
+    expect((await migrationStatus(db.pool, 'deploy "log" 2025', current)).tracker).toMatchObject({ exists: false })
   })
 
   it('finds a schema-less name through the connection\'s search_path', async () => {
@@ -145,7 +145,7 @@ describe('migration status', () => {
       await withOps.query(`INSERT INTO ops_migrations (name, checksum, applied_at) VALUES ('001_users', 'x', now())`)
       const current = await files()
       expect((await migrationStatus(withOps, 'ops_migrations', current)).migrations[0].status).toBe('drifted')
-      expect((await migrationStatus(db.pool, 'ops_migrations', current)).tableExists).toBe(false)
+      expect((await migrationStatus(db.pool, 'ops_migrations', current)).tracker).toMatchObject({ exists: false })
     } finally {
       await withOps.end()
     }

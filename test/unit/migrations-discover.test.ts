@@ -32,7 +32,7 @@ describe('discoverMigrations', () => {
   })
 
   it('lists .sql files without a numeric prefix as ignored', async () => {
-    expect((await discoverMigrations(dir)).ignored).toEqual(['readme.sql'])
+    expect((await discoverMigrations(dir)).ignored).toEqual([{ path: 'readme.sql', reason: 'no-prefix' }])
   })
 
   it('reads the text and the sha256 of the exact bytes', async () => {
@@ -40,7 +40,7 @@ describe('discoverMigrations', () => {
     for (const name of ['001_init', '20251028_add_events']) {
       const f = found.find((x) => x.name === name)!
       const bytes = Buffer.from(files[`${name}.sql`])
-      expect(f.sql).toBe(bytes.toString('utf8'))
+      expect(f.text).toBe(bytes.toString('utf8'))
       expect(f.checksum).toBe(createHash('sha256').update(bytes).digest('hex'))
     }
   })
