@@ -68,6 +68,8 @@ export interface LintFinding {
   statement: string
   /** Set when a `-- dbsafe:allow <rule> <reason>` comment acknowledges this finding. */
   acknowledged?: { reason: string }
+  /** In a JS/TS module: the function the SQL sits in. `down` runs only on rollback, so it never gates a run of `up`. */
+  phase?: 'up' | 'down' | null
   /** Tables (or indexes) the finding is about, "schema.table" or "table": the names to fetch live stats for. */
   tables?: string[]
 }

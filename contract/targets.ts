@@ -1,6 +1,7 @@
 // A target's overview: connection, app role, SKIP_MIGRATIONS and the capability summaries.
 import { z } from 'zod'
 import type { BackupFreshness } from './backups'
+import type { TrackerState } from './migrations'
 import { confirmField, type Warning } from './http'
 
 export interface TargetSummary { id: string, label: string, reachable: boolean }
@@ -25,7 +26,17 @@ export type PrivilegesSummary =
   | { error: string }
 
 export type MigrationsSummary =
-  | { total: number, applied: number, pending: number, failed: number, drifted: number, missing: number, destructivePending: number }
+  | {
+    total: number, applied: number, pending: number, failed: number, drifted: number, missing: number, destructivePending: number
+    /** Rows nobody can place because the tracker cannot be read. */
+    unknown: number
+    tracker: TrackerState
+    /**
+     * Set when the app's own connection cannot read the app's tracker: such an app may take the database for
+     * a new one and rerun every migration on its next start. Destructive severity.
+     */
+    appCannotReadTracker: string | null
+  }
   | { error: string }
 
 /** A short form of `Overview.backupFreshness`: the newest backup that is not partial and when the newest verified one was taken. */

@@ -1,7 +1,9 @@
-import { isDriftedOrMissing, isPendingOrFailed, type LintFinding, type MigrationRow, type MigrationStatement } from '~contract/migrations'
+import { isDriftedOrMissing, isPendingOrFailed, type LintFinding, type MigrationRow, type MigrationRunner, type MigrationStatement, type TrackerState } from '~contract/migrations'
 import { RefusedError } from '../errors'
 
 export interface RunOptions { upTo?: string, acknowledge: string[], override?: { reason: string } }
+/** What the target's view says about running: how (dbsafe or the app's command) and whether the tracker could be read. */
+export interface RunContext { runner: MigrationRunner, tracker: TrackerState }
 export interface BackupFreshness { newestUsableAt: Date | null, maxAgeMinutes: number, now: Date }
 
 /** Why a run may not start; the caller throws it as it is. */
@@ -15,13 +17,23 @@ const refuse = (status: 400 | 409, code: string, message: string, data?: Record<
  * Decides whether a run may start, from the migrations' state, the request and the newest usable backup.
  * Pure: the same inputs always give the same answer, which is what the tests pin down.
  */
-export function planRun(rows: MigrationRow[], statements: Map<string, MigrationStatement[]>, opts: RunOptions, backup: BackupFreshness): Plan {
+export function planRun(rows: MigrationRow[], statements: Map<string, MigrationStatement[]>, opts: RunOptions, backup: BackupFreshness,
+  context: RunContext = { runner: { via: 'dbsafe', available: true }, tracker: { kind: 'dbsafe', readable: true, exists: true } }): Plan {
+  const { runner, tracker } = context
+  if (!runner.available) return refuse(409, 'read-only-tracker', `Refusing to run: ${runner.reason}`)
+  if (!tracker.readable) {
+    return refuse(409, 'tracker-unreadable', `Refusing to run: the ${tracker.kind} tracker cannot be read (${tracker.cause}), so nobody can tell which migrations already ran.`)
+  }
   const broken = rows.filter(isDriftedOrMissing)
   if (broken.length) {
     return refuse(409, 'drift', `Refusing to run: ${broken.map((r) => `${r.name} is ${r.status}`).join(', ')}. Restore the applied files exactly as they ran.`,
       { migrations: broken.map((r) => ({ name: r.name, status: r.status })) })
   }
   const pending = rows.filter(isPendingOrFailed)
+  if (opts.upTo !== undefined && runner.via === 'command' && !runner.upTo) {
+    return refuse(400, 'up-to', 'Invalid body: upTo: the app\'s migrate command has no way to stop at a migration (configure migrateCommand.upToArgs)',
+      { issues: [{ field: 'upTo', message: 'not supported by this target\'s migrate command' }] })
+  }
   if (opts.upTo !== undefined && !pending.some((r) => r.name === opts.upTo)) {
     return refuse(400, 'up-to', `Invalid body: upTo: "${opts.upTo}" is not a pending migration`, { issues: [{ field: 'upTo', message: 'not a pending migration' }] })
   }
@@ -41,7 +53,7 @@ export function planRun(rows: MigrationRow[], statements: Map<string, MigrationS
 
   const ack = new Set(opts.acknowledge)
   const unacknowledged = run.flatMap((r) => r.findings
-    .filter((f) => f.severity === 'destructive' && !f.acknowledged && !ack.has(`${r.name}:${f.rule}`))
+    .filter((f) => f.severity === 'destructive' && f.phase !== 'down' && !f.acknowledged && !ack.has(`${r.name}:${f.rule}`))
     .map((f) => describe(r.name, f)))
   if (unacknowledged.length) {
     return refuse(409, 'unacknowledged', `Refusing to run: ${unacknowledged.length} destructive finding(s) not acknowledged; acknowledge each as "migration:rule"`,

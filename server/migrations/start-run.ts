@@ -4,6 +4,7 @@ import type { TargetConfig } from '../config/schema'
 import { BusyError } from '../errors'
 import { holdAdvisoryLock, startJob, type HeldLock, type JobPlan } from '../jobs/lifecycle'
 import { applyMigrations } from './apply'
+import { runThroughCommand, type CommandTarget } from './command-run'
 import { migrationPool } from '../database/target-pool'
 import { splitStatements } from './lint/statements'
 import { planRun, type Refusal, type RunOptions } from './plan'
@@ -37,19 +38,26 @@ async function lockMigrations(target: TargetConfig): Promise<HeldLock<pg.PoolCli
 // Under the lock: the files as read now are the bytes the run applies, on the client that holds the lock.
 async function planJob(client: pg.PoolClient, target: TargetConfig, actor: string, req: StartRun,
   newestUsableBackupAt: () => Promise<Date | null>): Promise<JobPlan<{ applied: string[] }> | { refusal: Refusal }> {
-  const { view, files, serverVersionNum: version } = await loadMigrations(migrationPool(target), target)
+  const pool = migrationPool(target)
+  const { view, files, serverVersionNum: version } = await loadMigrations(pool, target)
+  const byDbsafe = view.runner.via === 'dbsafe'
   const statements = new Map<string, MigrationStatement[]>()
-  for (const row of view.migrations) {
+  for (const row of byDbsafe ? view.migrations : []) {
     const file = files.get(row.name)
     if (file && isPendingOrFailed(row) && !row.findings.some((f) => f.rule === 'parse-error')) {
       statements.set(row.name, await splitStatements(file.text, version))
     }
   }
-  const plan = planRun(view.migrations, statements, req, { newestUsableAt: await newestUsableBackupAt(), maxAgeMinutes: target.preMigrationBackupMaxAgeMinutes, now: new Date() })
+  const plan = planRun(view.migrations, statements, req, { newestUsableAt: await newestUsableBackupAt(), maxAgeMinutes: target.preMigrationBackupMaxAgeMinutes, now: new Date() },
+    { runner: view.runner, tracker: view.tracker })
   if (!plan.ok) return { refusal: plan.refusal }
+  const params = { migrations: plan.run.map((r) => r.name), acknowledged: plan.acknowledged, ...(req.override ? { override: req.override.reason } : {}) }
+  if (!byDbsafe) {
+    return { params: { ...params, via: 'command' }, run: (ctx) => runThroughCommand(pool, target as CommandTarget, plan.run, { upTo: req.upTo }, ctx) }
+  }
   const toApply = plan.run.map((r) => ({ name: r.name, checksum: r.checksum!, statements: statements.get(r.name)! }))
   return {
-    params: { migrations: plan.run.map((r) => r.name), acknowledged: plan.acknowledged, ...(req.override ? { override: req.override.reason } : {}) },
+    params,
     run: (ctx) => applyMigrations(client, toApply, {
       table: target.migrationsTable, actor, lockTimeout: target.lockTimeout, statementTimeout: target.statementTimeout,
     }, ctx),

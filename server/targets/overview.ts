@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import type { Connection, MigrationsSummary, Overview, PrivilegesSummary, TargetSummary } from '~contract/targets'
-import { isPendingOrFailed } from '~contract/migrations'
+import { isPendingOrFailed, type TrackerState } from '~contract/migrations'
 import { backupsSummary, loadBackupFreshness } from '../backups/freshness'
 import { errorText } from '../database/error-text'
 import type { TargetConfig } from '../config/schema'
@@ -8,6 +8,7 @@ import { appRoleOf } from '../envfile/connection'
 import { readEnvFile, type EnvFile } from '../envfile/read'
 import { skipMigrationsState } from '../envfile/skip-migrations'
 import { migrationPool } from '../database/target-pool'
+import { readTracker } from '../migrations/trackers'
 import { migrationsView } from '../migrations/view'
 import { privilegeReview } from '../privileges/review'
 import { targetPool } from '../database/target-pool'
@@ -18,7 +19,7 @@ export async function targetOverview(consoleDb: pg.Pool, target: TargetConfig): 
   const appRole = appRoleOf(target, env)
   const [privileges, migrations, backupFreshness] = await Promise.all([
     connection.ok ? privilegesSummary(target, env, appRole) : null,
-    connection.ok ? migrationsSummary(target) : null,
+    connection.ok ? migrationsSummary(target, env) : null,
     loadBackupFreshness(consoleDb, target),
   ])
   return {
@@ -57,7 +58,19 @@ async function privilegesSummary(target: TargetConfig, env: EnvFile, role: strin
   }
 }
 
-async function migrationsSummary(target: TargetConfig): Promise<MigrationsSummary> {
+/** Whether the app's own connection can read its tracker (migrations may be read with other credentials). */
+async function appTrackerProblem(target: TargetConfig, env: EnvFile, seen: TrackerState): Promise<string | null> {
+  const tracker = target.migrationsTracker
+  if (tracker === 'dbsafe') return null
+  let cause = seen.readable ? null : seen.cause
+  if (target.migrationDatabaseUrl) {
+    const read = await readTracker(targetPool(target, env), tracker, target.migrationsDir)
+    cause = read.ok ? null : read.cause
+  }
+  return cause && `The app's own connection cannot read its migrations tracker (${cause}). An app that cannot read its tracker may take the database for a new one and run every migration again on its next start.`
+}
+
+async function migrationsSummary(target: TargetConfig, env: EnvFile): Promise<MigrationsSummary> {
   try {
     const view = await migrationsView(migrationPool(target), target)
     const count = (s: string) => view.migrations.filter((m) => m.status === s).length
@@ -65,7 +78,8 @@ async function migrationsSummary(target: TargetConfig): Promise<MigrationsSummar
     return {
       total: view.migrations.length, applied: count('applied'), pending: count('pending'), failed: count('failed'),
       drifted: count('drifted'), missing: count('missing'),
-      destructivePending: waiting.filter((m) => m.findings.some((f) => f.severity === 'destructive' && !f.acknowledged)).length,
+      destructivePending: waiting.filter((m) => m.findings.some((f) => f.severity === 'destructive' && f.phase !== 'down' && !f.acknowledged)).length,
+      unknown: count('unknown'), tracker: view.tracker, appCannotReadTracker: await appTrackerProblem(target, env, view.tracker),
     }
   } catch (err) {
     return { error: errorText(err) }
