@@ -60,7 +60,8 @@ export async function runThroughCommand(pool: pg.Pool, target: CommandTarget, ru
     return { applied, exitCode: 0 }
   }
   const failedIn = ids.find((id) => !applied.includes(id) && !before.has(id))
-  const why = result.timedOut ? `the command ran longer than ${cmd.timeoutMinutes} min and was stopped`
+  const why = result.timedOut
+    ? `the command ran longer than ${cmd.timeoutMinutes} min and was stopped`
     : result.lastErrorLine ?? `the command exited with ${result.exitCode ?? result.signal}`
   const where = failedIn ? `failing in ${failedIn}` : 'failing'
   const message = applied.length ? `applied ${applied.join(', ')} before ${where}: ${why}` : `${where[0].toUpperCase()}${where.slice(1)} before applying anything: ${why}`

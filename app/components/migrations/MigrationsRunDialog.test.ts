@@ -1,6 +1,6 @@
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { MigrationRow } from '~contract/migrations'
+import type { MigrationRow, MigrationRunner } from '~contract/migrations'
 import { ApiRequestError } from '~app/api/client'
 import { runMigrations } from '~app/api/migrations'
 import MigrationsRunDialog from './MigrationsRunDialog.vue'
@@ -15,8 +15,8 @@ const pending = [
   row('0005_drop_legacy.sql', [{ rule: 'drop-table', severity: 'destructive', message: 'DROP TABLE deletes legacy_orders', line: 2, statement: 'DROP TABLE legacy_orders' }]),
 ]
 
-async function openDialog() {
-  const wrapper = mount(MigrationsRunDialog, { props: { open: false, target: 'production', pending }, attachTo: document.body })
+async function openDialog(runner: MigrationRunner = { via: 'dbsafe', available: true }, rows = pending) {
+  const wrapper = mount(MigrationsRunDialog, { props: { open: false, target: 'production', pending: rows, runner }, attachTo: document.body })
   await wrapper.setProps({ open: true })
   return wrapper
 }
@@ -100,5 +100,24 @@ describe('MigrationsRunDialog', () => {
     await wrapper.setProps({ rehearsal: { rehearsal, drift: { changed: true, modified: ['0004_add_index.sql'], added: ['0005_drop_legacy.sql'], noLongerPending: [] } } })
     expect(wrapper.get('[data-testid="run-rehearsal-note"]').text())
       .toMatch(/^The files changed since the last rehearsal \(.+\): 0004_add_index\.sql changed, 0005_drop_legacy\.sql not rehearsed\./)
+  })
+
+  it("through the app's own command without a way to stop early: names the command, sends no upTo, and never asks to accept a DROP that runs only on rollback", async () => {
+    vi.mocked(runMigrations).mockResolvedValue({ jobId: 9 })
+    const rows = [
+      row('004_drop_legacy_flags', [
+        { rule: 'drop-column', severity: 'destructive', message: 'DROP COLUMN loses data', line: 12, statement: 'ALTER TABLE ${table} DROP COLUMN legacy_flag', phase: 'up' },
+        { rule: 'drop-table', severity: 'destructive', message: 'DROP TABLE deletes event_tags', line: 20, statement: 'DROP TABLE event_tags', phase: 'down' },
+      ]),
+    ]
+    const wrapper = await openDialog({ via: 'command', available: true, command: ['pnpm', 'db:migrate'], upTo: false }, rows)
+    expect(document.body.querySelector('[data-testid="run-command"]')?.textContent).toContain('pnpm db:migrate')
+    expect(document.body.querySelector('[data-testid="up-to"]')).toBeNull()
+    const boxes = [...document.body.querySelectorAll<HTMLInputElement>('.acks input[type="checkbox"]')]
+    expect(boxes.map((b) => b.value)).toEqual(['004_drop_legacy_flags:drop-column'])
+    await wrapper.findAll('input[type="checkbox"]')[0].setValue(true)
+    await confirm(wrapper)
+    expect(runMigrations).toHaveBeenCalledWith('production', expect.not.objectContaining({ upTo: expect.anything() }))
+    expect(vi.mocked(runMigrations).mock.calls[0][1].acknowledge).toEqual(['004_drop_legacy_flags:drop-column'])
   })
 })
