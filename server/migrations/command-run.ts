@@ -20,6 +20,8 @@ export class MigrateCommandFailedError extends Error {
 }
 
 const POLL_MS = 2000
+// A chatty command (a build step, a progress bar) must not fill the console database; its last error line is kept apart.
+const MAX_LOG_LINES = 5000
 
 /**
  * Runs the app's own migrate command for the `run` rows (the pending migrations in the app's order) and
@@ -44,14 +46,18 @@ export async function runThroughCommand(pool: pg.Pool, target: CommandTarget, ru
   const upTo = opts.upTo === undefined ? undefined : idOf(run.find((r) => r.name === opts.upTo)!)
   ctx.log(`$ ${cmd.argv.join(' ')}${upTo ? ` (up to ${upTo})` : ''} in ${cmd.cwd}`)
   let result
+  let kept = 0
   try {
     result = await runMigrateCommand(cmd, {
       env: commandEnvironment(env.values, cmd), secrets: secretsOf(target, env.values), upTo,
-      onLine: (line) => ctx.log(line.stream === 'stderr' ? `stderr: ${line.text}` : line.text),
+      onLine: (line) => {
+        if (kept++ < MAX_LOG_LINES) ctx.log(line.stream === 'stderr' ? `stderr: ${line.text}` : line.text)
+      },
     })
   } finally {
     clearInterval(poll)
   }
+  if (kept > MAX_LOG_LINES) ctx.log(`… ${kept - MAX_LOG_LINES} more line(s) of output not kept`)
   const applied = newlyApplied(await appliedIds(pool, target))
   ctx.progress({ done: applied.length, ...(applied.length ? { message: `applied ${applied.at(-1)}` } : {}) })
   if (result.exitCode === 0 && !result.timedOut) {
