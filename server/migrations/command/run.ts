@@ -36,14 +36,15 @@ const KILL_GRACE_MS = 3000
 /**
  * Runs the app's own migrate command: no shell, stdin closed, in its own process group so that a timeout or
  * an abort stops everything it started. Output is streamed line by line, redacted, to `onLine`.
- * Resolves (never rejects) once the command has ended, including when it could not be started.
+ * Resolves once the command has ended, also when it could not be started; rejects only before starting it
+ * (upTo without upToArgs, a signal already aborted).
  */
 export async function runMigrateCommand(cmd: MigrateCommand, opts: MigrateCommandOptions): Promise<MigrateCommandResult> {
   const args = [...cmd.argv.slice(1), ...upToArguments(cmd, opts.upTo)]
-  opts.signal?.throwIfAborted()
   const redact = redactor(opts.secrets)
   const unusable = await unusableDirectory(cmd.cwd)
   if (unusable) return notStarted(redact(unusable))
+  opts.signal?.throwIfAborted()
 
   return new Promise((resolve) => {
     const child = spawn(cmd.argv[0], args, { cwd: cmd.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
