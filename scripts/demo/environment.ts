@@ -10,6 +10,7 @@ import { createGzip } from 'node:zlib'
 import { pipeline } from 'node:stream/promises'
 import pg from 'pg'
 import { TRACKING_TABLE_DDL } from '~server/migrations/tracking-table'
+import { createAppTarget } from './app-target'
 
 const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url))
 
@@ -24,7 +25,7 @@ export interface DemoEnvironment {
   configPath: string
   adminPassword: string
   consoleDatabaseUrl: string
-  targets: Record<'staging' | 'production', { database: string, appRole: string, envFile: string, backupsDir: string }>
+  targets: Record<'staging' | 'production' | 'app', { database: string, appRole: string, envFile: string, backupsDir: string }>
 }
 
 interface TargetPlan {
@@ -88,6 +89,11 @@ export async function createDemoEnvironment(cluster: ClusterAccess, workDir: str
     // Restore tests go to a scratch database on the cluster, as on a dedicated restore-test server.
     configTargets.push({ id: plan.id, label: plan.label, envFile, migrationsDir, backupsDir, retentionDays: 7, restoreTestUrl, restoreDatabaseUrl })
   }
+  const app = { id: 'app', label: 'Crearis app', database: `${prefix}crearis_app`, appRole: `${prefix}crearis_app`, port: cluster.port }
+  const appTarget = await createAppTarget(admin, workDir, app)
+  await writeBackups(cluster, app.database, appTarget.backupsDir, false)
+  targets.app = { database: app.database, appRole: app.appRole, envFile: appTarget.envFile, backupsDir: appTarget.backupsDir }
+  configTargets.push({ ...appTarget.config, restoreTestUrl })
   await admin.end()
   const configPath = join(workDir, 'dbsafe.config.json')
   writeFileSync(configPath, JSON.stringify({ consoleDatabaseUrl, targets: configTargets }, null, 2) + '\n', { mode: 0o600 })
