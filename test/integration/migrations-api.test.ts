@@ -36,7 +36,7 @@ describe('migrations over HTTP', () => {
 
   it('lists pending migrations with parser findings, and shows one with its SQL', async () => {
     const list = await json(await c.request('/api/targets/main/migrations', { cookie: viewer }))
-    expect(list.tableExists).toBe(false)
+    expect(list.tracker).toEqual({ kind: 'dbsafe', readable: true, exists: false })
     expect(list.migrations.map((m: any) => [m.name, m.status])).toEqual([['001_widgets', 'pending'], ['002_drop_old', 'pending']])
     const drop = list.migrations[1].findings.find((f: any) => f.rule === 'drop-table')
     expect(drop).toMatchObject({ severity: 'destructive', line: 2 })
