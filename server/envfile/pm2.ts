@@ -21,14 +21,17 @@ export function readPm2Env(config: Pm2Config): ProcessEnv {
     warnings.push({ code: 'pm2-file-missing', message: `The PM2 ecosystem file ${config.path} (pm2Ecosystem.path) does not exist: dbsafe cannot see what it sets.` })
     return result()
   }
-  if ('problem' in read) return result([unknown(config.path, 0, 'the file', `dbsafe cannot read it (${read.problem})`)])
+  if ('problem' in read) return result([unknown(config.path, 1, 'the file', `dbsafe cannot read it (${read.problem})`)])
   let src: StaticSource
   try {
     src = readStaticSource(read.text, extname(config.path) === '.json')
   } catch (err) {
-    return result([unknown(config.path, (err as { loc?: { line: number } }).loc?.line ?? 0, 'the file', `dbsafe cannot parse it (${(err as Error).message})`)])
+    return result([unknown(config.path, (err as { loc?: { line: number } }).loc?.line ?? 1, 'the file', `dbsafe cannot parse it (${(err as Error).message})`)])
   }
   if (!src.root) return result([unknown(config.path, 1, 'the file', 'it exports no module.exports = {…} or export default {…} that dbsafe can read without running it')])
+  const top = entries(src, src.root)
+  const code = top.find((e) => e.key === null)
+  if (!top.some((e) => e.key === 'apps') && code) return result([unknown(config.path, code.line, 'the file', `its apps may come from ${code.code}, code dbsafe does not run`)])
   const apps = elements(src, property(src, src.root, 'apps')?.value)
   const app = apps.find((a) => a && appName(src, a) === config.app)
   if (!app) {
