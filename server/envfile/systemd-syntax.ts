@@ -35,7 +35,7 @@ export function unitDirectives(text: string): Directive[] {
   return out
 }
 
-const C_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', s: ' ', '\\': '\\', '"': '"', '\'': '\'' }
+const C_ESCAPES: Record<string, string> = { 'a': '\x07', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t', 'v': '\v', 's': ' ', '\\': '\\', '"': '"', '\'': '\'' }
 const NUMERIC_ESCAPE = /^(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([0-7]{3}))/
 
 /**
@@ -122,7 +122,10 @@ export function environmentFileAssignments(text: string): { key: string, value: 
         }
         break
       case 'preValue':
-        if (NEWLINE.includes(c)) { state = 'preKey'; push() } else if (c === '\'') state = 'single'
+        if (NEWLINE.includes(c)) {
+          state = 'preKey'
+          push()
+        } else if (c === '\'') state = 'single'
         else if (c === '"') state = 'double'
         else if (c === '\\') state = 'valueEscape'
         else if (!WHITESPACE.includes(c)) [state, value] = ['value', value + c]

@@ -79,7 +79,7 @@ describe('SKIP_MIGRATIONS as the process sees it', () => {
   })
 
   it('cannot be sure when PM2 sets it with code, and says where', () => {
-    const { state, pm2 } = stateOf({ env: 'SKIP_MIGRATIONS=true\n', pm2: pm2App("    env: {\n      SKIP_MIGRATIONS: process.env.SKIP,\n    },") })
+    const { state, pm2 } = stateOf({ env: 'SKIP_MIGRATIONS=true\n', pm2: pm2App('    env: {\n      SKIP_MIGRATIONS: process.env.SKIP,\n    },') })
     expect(state).toMatchObject({ value: null, effective: false, certain: false, winner: { kind: 'pm2', line: 5, value: null } })
     expect(state.warnings.find((w) => w.code === 'cannot-tell')?.message).toContain(`${pm2} line 5 (env)`)
   })
