@@ -38,7 +38,7 @@ export function skipMigrationsState(env: EnvFile, managers: ProcessEnv[] = []): 
     ...occurrences.map((o, i) => envFileSource(env.path, o, i === occurrences.length - 1, decided)),
   ]
   const winner = sources.find((s) => s.wins) ?? null
-  const value = winner ? winner.value : null
+  const value = decided ? decided.s.value : (env.values[KEY] ?? null)
   const effective = value === 'true'
   const warnings: Warning[] = [...managers.flatMap((m) => m.warnings)]
   if (!env.exists) {
