@@ -6,15 +6,40 @@ import { confirmField, type Warning } from './http'
 
 export interface TargetSummary { id: string, label: string, reachable: boolean }
 
+/** One place SKIP_MIGRATIONS is set for the app's process. */
+export interface SkipMigrationsSource {
+  kind: 'env-file' | 'pm2' | 'systemd'
+  file: string
+  line: number
+  /** What this place sets; null when it is code dbsafe does not run (a PM2 `process.env.X`, a spread). */
+  value: string | null
+  /** The setting process.env.SKIP_MIGRATIONS comes from. */
+  wins: boolean
+  /** Where in the file: `env_production`, `Environment=`, `EnvironmentFile= of … line 9`. */
+  block?: string
+  /** Why it does not count, or what to know about it. */
+  note?: string
+}
+
 export interface SkipMigrationsState {
   envFile: string
   exists: boolean
-  /** The string the app will see in process.env.SKIP_MIGRATIONS, or null when unset. */
+  /** The string the app will see in process.env.SKIP_MIGRATIONS, or null when unset (or set by code). */
   value: string | null
+  /** The env file's lines that set it. */
   occurrences: { line: number, value: string }[]
   /** True exactly when the app will skip migrations on its next start. */
   effective: boolean
   warnings: Warning[]
+  /**
+   * Every place that sets it, in the order the process sees them: systemd, then PM2 (both before the
+   * app starts), then the env file, which dotenv reads only for variables not already set.
+   */
+  sources: SkipMigrationsSource[]
+  /** The source that decides; null when nothing sets SKIP_MIGRATIONS. `effective` follows it. */
+  winner: SkipMigrationsSource | null
+  /** False when code dbsafe does not run may set SKIP_MIGRATIONS: `effective` is then the cautious answer. */
+  certain: boolean
 }
 
 export type Connection =

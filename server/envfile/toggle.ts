@@ -2,14 +2,35 @@ import { randomBytes } from 'node:crypto'
 import { chownSync, constants, closeSync, copyFileSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { parse } from 'dotenv'
+import type { TargetConfig } from '../config/schema'
 import { RefusedError } from '../errors'
 import { readEnvFile } from './read'
-import { skipMigrationsState } from './skip-migrations'
+import { skipMigrationsState, targetSkipMigrations } from './skip-migrations'
 
 export class EnvFileMissingError extends RefusedError {}
 
+/** PM2 or systemd decides SKIP_MIGRATIONS: rewriting the env file would change nothing the app sees. */
+export class SetByProcessManagerError extends RefusedError {}
+
 // Keeps `export ` and an inline comment of the line it rewrites; only the value changes.
 const ASSIGNMENT = /^(\s*(?:export\s+)?SKIP_MIGRATIONS\s*=\s*)(?:"[^"]*"|'[^']*'|[^\s#]*)([ \t]+#.*)?[ \t]*$/
+
+/**
+ * The toggle of a target: `setSkipMigrations` on its env file, refused when the setting that decides is
+ * PM2's or systemd's, whose files dbsafe does not edit.
+ */
+export function setTargetSkipMigrations(target: TargetConfig, enabled: boolean, now = new Date()): { backup: string } {
+  const { winner } = targetSkipMigrations(target)
+  if (winner && winner.kind !== 'env-file') {
+    const manager = winner.kind === 'pm2' ? 'PM2' : 'systemd'
+    throw new SetByProcessManagerError(
+      `SKIP_MIGRATIONS is decided by ${winner.file} line ${winner.line} (${manager} ${winner.block}), which the app gets before dotenv reads ${target.envFile}, so changing the env file would change nothing. `
+      + `Change or remove SKIP_MIGRATIONS there and restart the app through ${manager}; dbsafe does not edit ${manager}'s files.`,
+      { code: 'set-by-process-manager', data: { kind: winner.kind, file: winner.file, line: winner.line } },
+    )
+  }
+  return setSkipMigrations(target.envFile, enabled, now)
+}
 
 /**
  * Rewrites the env file so the app's rule yields `enabled`: the first SKIP_MIGRATIONS line gets the

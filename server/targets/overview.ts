@@ -6,7 +6,7 @@ import { errorText } from '../database/error-text'
 import type { TargetConfig } from '../config/schema'
 import { appRoleOf } from '../envfile/connection'
 import { readEnvFile, type EnvFile } from '../envfile/read'
-import { skipMigrationsState } from '../envfile/skip-migrations'
+import { targetSkipMigrations } from '../envfile/skip-migrations'
 import { migrationPool } from '../database/target-pool'
 import { readTracker } from '../migrations/trackers'
 import { migrationsView } from '../migrations/view'
@@ -23,7 +23,7 @@ export async function targetOverview(consoleDb: pg.Pool, target: TargetConfig): 
     loadBackupFreshness(consoleDb, target),
   ])
   return {
-    target: { id: target.id, label: target.label }, connection, appRole, skipMigrations: skipMigrationsState(env), privileges, migrations,
+    target: { id: target.id, label: target.label }, connection, appRole, skipMigrations: targetSkipMigrations(target, env), privileges, migrations,
     backups: backupsSummary(backupFreshness), backupFreshness,
   }
 }

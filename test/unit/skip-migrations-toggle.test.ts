@@ -2,7 +2,8 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { EnvFileMissingError, setSkipMigrations } from '~server/envfile/toggle'
+import { targetConfigSchema } from '~server/config/schema'
+import { EnvFileMissingError, SetByProcessManagerError, setSkipMigrations, setTargetSkipMigrations } from '~server/envfile/toggle'
 import { readEnvFile } from '~server/envfile/read'
 import { skipMigrationsState } from '~server/envfile/skip-migrations'
 
@@ -59,5 +60,27 @@ describe('SKIP_MIGRATIONS toggle', () => {
 
   it('refuses a missing file instead of creating one', () => {
     expect(() => setSkipMigrations('/nonexistent/dir/.env', true)).toThrow(EnvFileMissingError)
+  })
+})
+
+describe('SKIP_MIGRATIONS toggle of a target under a process manager', () => {
+  const target = (envFile: string, systemdUnit: string) => targetConfigSchema.parse({ id: 'app', label: 'App', envFile, systemdUnit, migrationsDir: '/tmp', backupsDir: '/tmp' })
+
+  it('refuses, naming the unit file and line, and leaves the env file alone when systemd decides', () => {
+    const { dir, file } = envFile('SKIP_MIGRATIONS=false\n')
+    const unit = join(dir, 'app.service')
+    writeFileSync(unit, '[Service]\nExecStart=/usr/bin/node server.js\nEnvironment=SKIP_MIGRATIONS=false\n')
+    expect(() => setTargetSkipMigrations(target(file, unit), true)).toThrow(SetByProcessManagerError)
+    expect(() => setTargetSkipMigrations(target(file, unit), true)).toThrow(`${unit} line 3`)
+    expect(readFileSync(file, 'utf8')).toBe('SKIP_MIGRATIONS=false\n')
+    expect(readdirSync(dir).filter((f) => f.includes('.bak-'))).toEqual([])
+  })
+
+  it('rewrites the env file when the unit does not set SKIP_MIGRATIONS', () => {
+    const { dir, file } = envFile('SKIP_MIGRATIONS=false\n')
+    const unit = join(dir, 'app.service')
+    writeFileSync(unit, '[Service]\nEnvironment=NODE_ENV=production\n')
+    setTargetSkipMigrations(target(file, unit), true)
+    expect(readFileSync(file, 'utf8')).toBe('SKIP_MIGRATIONS=true\n')
   })
 })

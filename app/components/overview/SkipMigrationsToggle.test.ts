@@ -7,7 +7,11 @@ import SkipMigrationsToggle from './SkipMigrationsToggle.vue'
 
 vi.mock('../../api/targets', () => ({ setSkipMigrations: vi.fn() }))
 
-const off: SkipMigrationsState = { envFile: '/srv/app/.env', exists: true, value: 'false', occurrences: [{ line: 3, value: 'false' }], effective: false, warnings: [] }
+const envLine = { kind: 'env-file', file: '/srv/app/.env', line: 3, value: 'false', wins: true } as const
+const off: SkipMigrationsState = {
+  envFile: '/srv/app/.env', exists: true, value: 'false', occurrences: [{ line: 3, value: 'false' }], effective: false, warnings: [],
+  sources: [envLine], winner: envLine, certain: true,
+}
 const mountToggle = (state: SkipMigrationsState = off) => mount(SkipMigrationsToggle, { props: { target: 'staging', state }, attachTo: document.body })
 const button = (wrapper: ReturnType<typeof mountToggle>, name: string) => wrapper.findAll('button').find((b) => b.text() === name)!
 
@@ -70,7 +74,19 @@ describe('SkipMigrationsToggle', () => {
   })
 
   it('cannot be used when the env file does not exist', () => {
-    const wrapper = mountToggle({ ...off, exists: false, value: null, occurrences: [] })
+    const wrapper = mountToggle({ ...off, exists: false, value: null, occurrences: [], sources: [], winner: null })
     expect(wrapper.get('[data-testid="skip-toggle"]').attributes('disabled')).toBeDefined()
+    expect(wrapper.get('[data-testid="skip-toggle-reason"]').text()).toContain('/srv/app/.env does not exist')
+  })
+
+  it('cannot be used when systemd decides, and names the unit file and line to change', () => {
+    const unit = { kind: 'systemd', file: '/etc/systemd/system/app.service', line: 7, value: 'false', wins: true, block: 'Environment=' } as const
+    const wrapper = mountToggle({ ...off, value: 'false', sources: [unit, { ...envLine, value: 'true', wins: false }], winner: unit })
+    expect(wrapper.get('[data-testid="skip-toggle"]').attributes('disabled')).toBeDefined()
+    expect(wrapper.get('[data-testid="skip-toggle-reason"]').text()).toBe('systemd decides SKIP_MIGRATIONS (/etc/systemd/system/app.service line 7): change it there. dbsafe does not edit systemd\'s files.')
+  })
+
+  it('has no reason to show while the env file decides', () => {
+    expect(mountToggle().find('[data-testid="skip-toggle-reason"]').exists()).toBe(false)
   })
 })

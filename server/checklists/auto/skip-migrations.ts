@@ -1,12 +1,11 @@
-import { skipMigrationsState } from '~server/envfile/skip-migrations'
+import { targetSkipMigrations } from '~server/envfile/skip-migrations'
 import { result, type CheckContext } from './context'
 import type { AutoResult } from '~contract/checklists'
 
 /** Passes when the app will NOT run migrations on its next start (`SKIP_MIGRATIONS` exactly "true"). */
 export async function checkSkipMigrations(ctx: CheckContext): Promise<AutoResult> {
-  const state = skipMigrationsState(ctx.env)
-  const last = state.occurrences.at(-1)
-  const where = last ? ` (line ${last.line} of ${state.envFile})` : ` (not set in ${state.envFile})`
+  const state = targetSkipMigrations(ctx.target, ctx.env)
+  const where = state.winner ? ` (line ${state.winner.line} of ${state.winner.file})` : ` (not set in ${state.envFile})`
   const value = `SKIP_MIGRATIONS=${state.value === null ? '(unset)' : JSON.stringify(state.value)}${where}`
   const detail = [
     state.effective ? 'Migrations are skipped on the next start.' : 'Pending migrations WILL run on the next start.',

@@ -1,8 +1,7 @@
 import { defineEventHandler } from 'h3'
 import { skipMigrationsToggleSchema } from '~contract/targets'
-import { readEnvFile } from '~server/envfile/read'
-import { skipMigrationsState } from '~server/envfile/skip-migrations'
-import { setSkipMigrations } from '~server/envfile/toggle'
+import { targetSkipMigrations } from '~server/envfile/skip-migrations'
+import { setTargetSkipMigrations } from '~server/envfile/toggle'
 import { guarded, requireConfirmation } from '~server/http/guard'
 import { requireTarget } from '~server/http/target'
 
@@ -12,8 +11,8 @@ export default defineEventHandler(async (event) => {
     action: 'skip-migrations.set', role: 'admin', target, body: skipMigrationsToggleSchema,
     handle: async ({ body: { enabled, confirm } }) => {
       requireConfirmation(confirm, target)
-      const { backup } = setSkipMigrations(target.envFile, enabled)
-      return { ...skipMigrationsState(readEnvFile(target.envFile)), backup }
+      const { backup } = setTargetSkipMigrations(target, enabled)
+      return { ...targetSkipMigrations(target), backup }
     },
     params: ({ body }) => ({ enabled: body?.enabled }),
   })
