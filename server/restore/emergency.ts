@@ -5,9 +5,8 @@ import { withClient } from '../backups/scratch'
 import { compareTables, tableCounts } from '../backups/table-counts'
 import { takeBackup } from '../backups/take'
 import type { TargetConfig } from '../config/schema'
-import { readEnvFile } from '../envfile/read'
-import { skipMigrationsState } from '../envfile/skip-migrations'
-import { setSkipMigrations } from '../envfile/toggle'
+import { targetSkipMigrations } from '../envfile/skip-migrations'
+import { setTargetSkipMigrations } from '../envfile/toggle'
 import type { JobContext } from '../jobs/run'
 import { createDatabaseSql } from './database'
 import { dumpTableCounts } from './dump-tables'
@@ -97,10 +96,11 @@ export async function emergencyRestore(target: TargetConfig, backupId: string, o
 
 async function skipMigrations(target: TargetConfig, result: EmergencyRestoreResult, steps: Steps): Promise<void> {
   steps.begin('skip-migrations', 'the restored schema must not be migrated by a restarting app')
-  const state = skipMigrationsState(readEnvFile(target.envFile))
+  // The process manager's environment counts too: a systemd or PM2 `false` would migrate the restored schema.
+  const state = targetSkipMigrations(target)
   result.skipMigrations.before = state.value
   if (state.effective) return steps.end('SKIP_MIGRATIONS is already exactly "true"')
-  const { backup } = setSkipMigrations(target.envFile, true)
+  const { backup } = setTargetSkipMigrations(target, true)
   Object.assign(result.skipMigrations, { changed: true, envBackup: backup })
   steps.end(`SKIP_MIGRATIONS was ${state.value === null ? 'not set' : JSON.stringify(state.value)}, now exactly "true" (previous file kept as ${backup})`)
 }
