@@ -18,7 +18,7 @@ test('admin logs in, sees production, switches to staging and sees its different
 
   // Production: SKIP_MIGRATIONS=true on line 3, then an appended TRUE that wins and reads as off.
   const skip = page.getByTestId('skip-migrations-card')
-  await expect(skip.getByTestId('skip-banner')).toContainText('Pending migrations WILL run on the next restart')
+  await expect(skip.getByTestId('skip-banner')).toContainText('2 pending migrations WILL run on the next restart')
   await expect(skip.getByTestId('skip-value')).toHaveText('"TRUE"')
   await expect(skip.getByTestId('skip-warnings')).toContainText('set 2 times')
   await expect(skip.getByTestId('skip-warnings')).toContainText('looks like on')

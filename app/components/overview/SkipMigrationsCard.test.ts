@@ -1,7 +1,7 @@
 import { enableAutoUnmount, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { SkipMigrationsSource, SkipMigrationsState } from '~contract/targets'
+import type { MigrationsSummary, SkipMigrationsSource, SkipMigrationsState } from '~contract/targets'
 import { useSessionStore } from '~app/stores/session'
 import SkipMigrationsCard from './SkipMigrationsCard.vue'
 
@@ -17,9 +17,14 @@ const overridden: SkipMigrationsState = {
   sources: [unit, envLine], winner: unit,
 }
 
-function mountCard(state: SkipMigrationsState) {
-  return mount(SkipMigrationsCard, { props: { state, target: 'staging' }, attachTo: document.body })
+function mountCard(state: SkipMigrationsState, migrations: MigrationsSummary | null = null) {
+  return mount(SkipMigrationsCard, { props: { state, target: 'staging', migrations }, attachTo: document.body })
 }
+const summary = (pending: number, unknown = 0): MigrationsSummary => ({
+  total: 5, applied: 5 - pending - unknown, pending, failed: 0, drifted: 0, missing: 0, destructivePending: 0, unknown,
+  tracker: unknown ? { kind: 'query', readable: false, code: 'denied', cause: 'permission denied for table crearis_config' } : { kind: 'query', readable: true, exists: true },
+  appCannotReadTracker: null,
+})
 
 describe('SkipMigrationsCard', () => {
   beforeEach(() => {
@@ -65,5 +70,13 @@ describe('SkipMigrationsCard', () => {
   it('hides the toggle from a viewer', () => {
     useSessionStore().user = { id: 2, username: 'viv', role: 'viewer' }
     expect(mountCard(overridden).find('[data-testid="skip-toggle"]').exists()).toBe(false)
+  })
+
+  it("names what would run from the tracker's count: N pending, none pending (a warning, not an alarm), or what the tracker cannot account for", () => {
+    expect(mountCard(overridden, summary(2)).get('[data-testid="skip-banner"]').text()).toContain('2 pending migrations WILL run on the next restart')
+    const none = mountCard(overridden, summary(0)).get('[data-testid="skip-banner"]')
+    expect(none.classes()).toContain('warn')
+    expect(none.text()).toContain('none is pending')
+    expect(mountCard(overridden, summary(0, 5)).get('[data-testid="skip-banner"]').text()).toContain('Migrations the tracker cannot account for WILL run')
   })
 })
