@@ -95,7 +95,7 @@ function moduleParseFinding(error: ModuleParseError, source: string, fileName: s
     severity: 'warning',
     message: `The module does not parse as ${language}: ${error.message}. ${partly ? 'The SQL read around the error was checked, the rest was not.' : 'No SQL could be read from it.'}`,
     line: error.line,
-    statement: source.split(/\r?\n/)[error.line - 1]?.trim() ?? '',
+    statement: (source.split(/\r?\n/)[error.line - 1] ?? '').trim().slice(0, 200),
     phase: null,
   }
 }

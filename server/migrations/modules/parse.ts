@@ -42,8 +42,9 @@ function sourceTypeOf(fileName: string): ParserOptions['sourceType'] {
 }
 
 function parseError(e: unknown): ModuleParseError {
+  if (e instanceof RangeError) return { message: 'it nests deeper than the parser can follow', line: 1 }
   const loc = (e as { loc?: { line?: number } }).loc
   // Babel appends "(line:column)" to its messages; the line is reported on its own.
-  const message = (e instanceof Error ? e.message : String(e)).replace(/ \(\d+:\d+\)$/, '')
+  const message = (e instanceof Error ? e.message : String(e)).replace(/\.? \(\d+:\d+\)$|\.$/, '')
   return { message, line: loc?.line ?? 1 }
 }

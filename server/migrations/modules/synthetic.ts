@@ -45,11 +45,11 @@ export function synthesize(pieces: Piece[]): SyntheticFile {
   const starts: SyntheticFile['starts'] = []
   for (const piece of pieces) {
     const sql = sqlOf(piece)
-    // Pieces keep their module line unless an earlier one ran longer (a "\n" escape in a string).
-    if (line < piece.literal.line) {
-      text += '\n'.repeat(piece.literal.line - line)
-      line = piece.literal.line
-    }
+    // Each piece starts on a line of its own, its module line unless an earlier piece ran longer
+    // (a "\n" escape in a string) or shares its line.
+    const pad = Math.max(piece.literal.line - line, text === '' ? 0 : 1)
+    text += '\n'.repeat(pad)
+    line += pad
     starts.push({ line, literal: piece.literal })
     text += sql
     line += newlines(sql)
