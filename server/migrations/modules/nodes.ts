@@ -1,5 +1,5 @@
 // Small readers over Babel's tree, shared by the export and literal walkers.
-import type { Expression, Node } from './babel'
+import type { Node } from './babel'
 
 /** The expression under TypeScript's `as`, `satisfies`, `<T>x` and `x!`, and parentheses. */
 export function unwrap(node: Node | null | undefined): Node | null {
@@ -32,7 +32,7 @@ export function calleeName(callee: Node): string | undefined {
 }
 
 /** True for `module.exports` and `exports`, the roots of a CommonJS export. */
-export function isCommonJsExports(node: Expression | Node): boolean {
+export function isCommonJsExports(node: Node): boolean {
   if (node.type === 'Identifier') return node.name === 'exports'
   return node.type === 'MemberExpression' && node.object.type === 'Identifier' && node.object.name === 'module' && keyName(node.property, node.computed) === 'exports'
 }
