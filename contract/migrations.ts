@@ -72,6 +72,11 @@ export interface LintFinding {
   phase?: 'up' | 'down' | null
   /** Tables (or indexes) the finding is about, "schema.table" or "table": the names to fetch live stats for. */
   tables?: string[]
+  /**
+   * For SQL embedded in a JS/TS migration module: the function it runs in, `up` or `down`
+   * (`down` runs only on rollback), or null outside both. Absent for `.sql` files.
+   */
+  phase?: 'up' | 'down' | null
 }
 
 export interface TableStats {
@@ -103,6 +108,8 @@ export interface MigrationsView {
 
 export interface MigrationDetail extends MigrationRow {
   sql: string | null
+  /** The language of `sql`, the file's source: SQL, or a TypeScript/JavaScript migration module. Absent means SQL. */
+  language?: 'sql' | 'typescript' | 'javascript'
 }
 
 export const migrationRunSchema = z.strictObject({

@@ -6,8 +6,8 @@ import MigrationDetail from './MigrationDetail.vue'
 
 vi.mock('../../api/migrations', () => ({ getMigration: vi.fn() }))
 
-const detail = (name: string, sql: string): Detail =>
-  ({ name, status: 'pending', checksum: 'abc', appliedAt: null, appliedBy: null, durationMs: null, findings: [], sql })
+const detail = (name: string, sql: string, more: Partial<Detail> = {}): Detail =>
+  ({ name, status: 'pending', checksum: 'abc', appliedAt: null, appliedBy: null, durationMs: null, findings: [], sql, ...more })
 const stubs = { MigrationSql: { props: ['sql'], template: '<pre data-testid="sql">{{ sql }}</pre>' } }
 
 describe('MigrationDetail', () => {
@@ -44,5 +44,68 @@ describe('MigrationDetail', () => {
     const wrapper = mount(MigrationDetail, { props: { target: 'production', name: '0009_x.sql' }, global: { stubs } })
     await flushPromises()
     expect(wrapper.get('.error-text').text()).toBe('Unknown migration "0009_x.sql"')
+  })
+})
+
+const MODULE = `import type { Migration } from './types'
+export const migration: Migration = {
+  id: '001_config_table',
+  async up(db) {
+    await db.exec(\`
+      ALTER TABLE events
+        DROP COLUMN legacy_flag
+    \`)
+  },
+  async down(db) { await db.exec('DROP TABLE crearis_config') },
+}
+`
+const lineOf = (needle: string) => MODULE.slice(0, MODULE.indexOf(needle)).split('\n').length
+const dropColumn = { rule: 'drop-column', severity: 'destructive', message: 'DROP COLUMN legacy_flag deletes that column', line: lineOf('ALTER TABLE events'), statement: 'ALTER TABLE events DROP COLUMN legacy_flag', phase: 'up' } as const
+const dropTable = { rule: 'drop-table', severity: 'destructive', message: 'DROP TABLE crearis_config deletes the table', line: lineOf('DROP TABLE crearis_config'), statement: 'DROP TABLE crearis_config', phase: 'down' } as const
+
+describe('MigrationDetail of a TypeScript migration module', () => {
+  beforeEach(() => vi.resetAllMocks())
+
+  const open = async () => {
+    vi.mocked(getMigration).mockResolvedValue(detail('001_init_schema.ts', MODULE, { language: 'typescript', findings: [dropColumn, dropTable] }))
+    const wrapper = mount(MigrationDetail, { props: { target: 'app', name: '001_init_schema.ts' } })
+    await flushPromises()
+    const rows = wrapper.findAll('[data-testid="migration-sql"] > [role="row"]')
+    const lineRow = (n: number) => rows.findIndex((r) => r.classes('line') && r.get('.n').text() === String(n))
+    return { wrapper, rows, lineRow }
+  }
+
+  it('highlights the module as TypeScript, the SQL template in string colour on each of its lines', async () => {
+    const { rows, lineRow } = await open()
+    expect(rows[lineRow(lineOf('export const migration'))].find('.hljs-keyword').text()).toBe('export')
+    const inTemplate = rows[lineRow(lineOf('DROP COLUMN legacy_flag'))]
+    expect(inTemplate.get('.hljs-string').text()).toContain('DROP COLUMN legacy_flag')
+  })
+
+  it('shows each finding right under its line', async () => {
+    const { rows, lineRow } = await open()
+    const note = rows[lineRow(dropColumn.line) + 1]
+    expect(note.classes()).toEqual(expect.arrayContaining(['note', 'destructive']))
+    expect(note.text()).toContain('drop-column')
+  })
+
+  it('labels a finding of down() "only on rollback", muted, and does not count it as destructive', async () => {
+    const { wrapper, rows, lineRow } = await open()
+    const note = rows[lineRow(dropTable.line) + 1]
+    expect(note.text()).toContain('only on rollback')
+    expect(note.classes()).toContain('rollback')
+    expect(note.classes()).not.toContain('destructive')
+    expect(rows[lineRow(dropTable.line)].classes()).toContain('rollback')
+    expect(wrapper.get('[data-testid="findings-summary"]').text()).toBe('Findings, shown at their lines: 1 destructive, 1 only on rollback.')
+  })
+
+  it('still highlights a .sql file as SQL, a block comment in comment colour on each of its lines', async () => {
+    vi.mocked(getMigration).mockResolvedValue(detail('0001_users.sql', '/* users\n   and roles */\nCREATE TABLE users ();\n'))
+    const wrapper = mount(MigrationDetail, { props: { target: 'production', name: '0001_users.sql' } })
+    await flushPromises()
+    const lines = wrapper.findAll('[data-testid="migration-sql"] .line code')
+    expect(lines).toHaveLength(3)
+    expect(lines[1].get('.hljs-comment').text()).toBe('and roles */')
+    expect(lines[2].get('.hljs-keyword').text()).toBe('CREATE')
   })
 })
