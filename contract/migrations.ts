@@ -68,8 +68,6 @@ export interface LintFinding {
   statement: string
   /** Set when a `-- dbsafe:allow <rule> <reason>` comment acknowledges this finding. */
   acknowledged?: { reason: string }
-  /** In a JS/TS module: the function the SQL sits in. `down` runs only on rollback, so it never gates a run of `up`. */
-  phase?: 'up' | 'down' | null
   /** Tables (or indexes) the finding is about, "schema.table" or "table": the names to fetch live stats for. */
   tables?: string[]
   /**
@@ -108,8 +106,8 @@ export interface MigrationsView {
 
 export interface MigrationDetail extends MigrationRow {
   sql: string | null
-  /** The language of `sql`, the file's source: SQL, or a TypeScript/JavaScript migration module. Absent means SQL. */
-  language?: 'sql' | 'typescript' | 'javascript'
+  /** The language of `sql`, the file's source: SQL, or a TypeScript/JavaScript migration module. */
+  language: 'sql' | 'typescript' | 'javascript'
 }
 
 export const migrationRunSchema = z.strictObject({

@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { basename, dirname, extname, join, posix } from 'node:path'
 import picomatch from 'picomatch'
 import type { IgnoredMigrationFile } from '~contract/migrations'
+import { isMigrationModule } from './modules/files'
 
 export type MigrationKind = 'sql' | 'module'
 
@@ -39,7 +40,6 @@ export interface DiscoverOptions {
 }
 
 const PREFIX = /^(\d+)/
-const MODULE = /\.(ts|mts|cts|js|mjs|cjs)$/
 // Folders no migration lives in; descending into them would only cost time (node_modules) or read junk.
 const SKIPPED_DIRS = new Set(['node_modules', 'meta'])
 const NESTED_FILES = new Set(['migration.sql', 'up.sql'])
@@ -59,7 +59,7 @@ export async function discoverMigrations(dir: string, opts: DiscoverOptions = {}
   const ignored: IgnoredMigrationFile[] = []
   for (const relPath of relPaths) {
     const kind = kindOf(relPath)
-    if (!kind || relPath.endsWith('.d.ts')) continue
+    if (!kind) continue
     if (ignoredByGlob(relPath)) ignored.push({ path: relPath, reason: 'migrationsIgnore' })
     else if (kind === 'module' && !opts.modules) ignored.push({ path: relPath, reason: 'module' })
     else {
@@ -91,7 +91,7 @@ async function listFiles(root: string, rel: string, depth: number): Promise<stri
 
 function kindOf(relPath: string): MigrationKind | null {
   if (relPath.endsWith('.sql')) return 'sql'
-  return MODULE.test(relPath) ? 'module' : null
+  return isMigrationModule(relPath) ? 'module' : null
 }
 
 /** `003_posts.sql` → `003_posts`; `20240101_init/migration.sql` → `20240101_init`; null when nothing carries a prefix. */

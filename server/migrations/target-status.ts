@@ -2,6 +2,7 @@ import type pg from 'pg'
 import type { MigrationStatus, MigrationStatusRow, TrackerKind } from '~contract/migrations'
 import type { TargetConfig } from '../config/schema'
 import { discoverMigrations, type Discovery, type MigrationFile } from './discover'
+import { readMigrationModule } from './modules/read'
 import { migrationStatus, pendingRow } from './status'
 import { readTracker, trackedStatus, type AppTracker } from './trackers'
 import type { MigrationSource } from './trackers/types'
@@ -48,6 +49,9 @@ export async function appliedIds(pool: pg.Pool | pg.ClientBase, target: TargetCo
   return read.entries.filter((e) => !e.failed).map((e) => e.id)
 }
 
+// A module's exported `id` (or TypeORM class name) is what its tool records, not the file name.
 function sourceOf(f: MigrationFile): MigrationSource {
-  return { relPath: f.relPath, text: f.text }
+  if (f.kind === 'sql') return { relPath: f.relPath, text: f.text }
+  const { moduleId, className } = readMigrationModule(f.text, f.relPath)
+  return { relPath: f.relPath, text: f.text, ...(moduleId ? { moduleId } : {}), ...(className ? { className } : {}) }
 }

@@ -1,9 +1,10 @@
 import type pg from 'pg'
-import { isPendingOrFailed, type LintFinding, type MigrationDetail, type MigrationRow, type MigrationRunner, type MigrationsView, type MigrationStatusRow } from '~contract/migrations'
+import { isPendingOrFailed, type MigrationDetail, type MigrationRow, type MigrationRunner, type MigrationsView, type MigrationStatusRow } from '~contract/migrations'
 import type { TargetConfig } from '../config/schema'
 import { serverVersionNum } from './connection'
 import type { MigrationFile } from './discover'
-import { lintSqlLive } from './lint/live'
+import { lintFileLive } from './lint/live'
+import { migrationLanguage } from './modules/files'
 import { discoverTargetMigrations, targetMigrationStatus, trackerKind } from './target-status'
 
 // Applied migrations are history: only what could still run (or changed since) is linted for the list.
@@ -24,16 +25,12 @@ export async function loadMigrations(pool: pg.Pool, target: TargetConfig,
   const byName = new Map(files.map((f) => [f.name, f]))
   const migrations: MigrationRow[] = await Promise.all(status.migrations.map(async (row) => {
     const file = byName.get(row.name)
-    return { ...row, file: file?.relPath ?? null, findings: file && lint(row) ? await lintFile(pool, file, version) : [] }
+    return { ...row, file: file?.relPath ?? null, findings: file && lint(row) ? await lintFileLive(pool, file, { serverVersionNum: version }) : [] }
   }))
   return {
     view: { dirExists: exists, ignored, tracker: status.tracker, runner: runnerOf(target), migrations },
     files: byName, serverVersionNum: version,
   }
-}
-
-function lintFile(pool: pg.Pool, file: MigrationFile, version: number): Promise<LintFinding[]> {
-  return lintSqlLive(pool, file.text, { serverVersionNum: version })
 }
 
 /** dbsafe runs what it tracks; an app's migrations run only through the app's own command, never behind its back. */
@@ -54,5 +51,6 @@ export async function migrationsView(pool: pg.Pool, target: TargetConfig): Promi
 export async function migrationDetail(pool: pg.Pool, target: TargetConfig, name: string): Promise<MigrationDetail | null> {
   const { view, files } = await loadMigrations(pool, target, (row) => row.name === name)
   const row = view.migrations.find((m) => m.name === name)
-  return row ? { ...row, sql: files.get(name)?.text ?? null } : null
+  const file = files.get(name)
+  return row ? { ...row, sql: file?.text ?? null, language: file ? migrationLanguage(file.relPath) : 'sql' } : null
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isMigrationModule, languageOf } from '~server/migrations/modules/files'
+import { isMigrationModule, migrationLanguage } from '~server/migrations/modules/files'
 import { readMigrationModule } from '~server/migrations/modules/read'
 
 describe('which files are migration modules', () => {
@@ -13,7 +13,7 @@ describe('which files are migration modules', () => {
   it.each([
     ['001.sql', 'sql'], ['001.ts', 'typescript'], ['001.mts', 'typescript'], ['001.cts', 'typescript'], ['001.js', 'javascript'], ['001.mjs', 'javascript'], ['001.cjs', 'javascript'],
   ])('highlights %s as %s', (name, language) => {
-    expect(languageOf(name)).toBe(language)
+    expect(migrationLanguage(name)).toBe(language)
   })
 })
 

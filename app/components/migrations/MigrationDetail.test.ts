@@ -7,7 +7,7 @@ import MigrationDetail from './MigrationDetail.vue'
 vi.mock('../../api/migrations', () => ({ getMigration: vi.fn() }))
 
 const detail = (name: string, sql: string, more: Partial<Detail> = {}): Detail =>
-  ({ name, status: 'pending', checksum: 'abc', appliedAt: null, appliedBy: null, durationMs: null, findings: [], sql, ...more })
+  ({ name, status: 'pending', checksum: 'abc', appliedAt: null, appliedBy: null, durationMs: null, findings: [], sql, language: 'sql', ...more })
 const stubs = { MigrationSql: { props: ['sql'], template: '<pre data-testid="sql">{{ sql }}</pre>' } }
 
 describe('MigrationDetail', () => {

@@ -9,11 +9,11 @@ const LANGUAGE: Record<string, SourceLanguage> = {
 
 /** A JavaScript or TypeScript module a migration tool can load; declaration files hold no code. */
 export function isMigrationModule(fileName: string): boolean {
-  const language = languageOf(fileName)
+  const language = migrationLanguage(fileName)
   return language !== 'sql' && !/\.d\.[cm]?ts$/.test(fileName)
 }
 
 /** How a migration file is highlighted and read: by its extension, SQL when unknown. */
-export function languageOf(fileName: string): SourceLanguage {
+export function migrationLanguage(fileName: string): SourceLanguage {
   return LANGUAGE[extname(fileName).toLowerCase()] ?? 'sql'
 }

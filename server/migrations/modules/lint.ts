@@ -2,7 +2,7 @@ import { loadModule, parseSync } from 'libpg-query'
 import type { LintFinding } from '~contract/migrations'
 import { lintSql, type LintContext } from '~server/migrations/lint/lint'
 import { parseFile } from '~server/migrations/lint/statements'
-import { languageOf } from './files'
+import { migrationLanguage } from './files'
 import type { Phase } from './literals'
 import type { ModuleParseError } from './parse'
 import { readMigrationModule } from './read'
@@ -89,7 +89,7 @@ async function unparsedFinding(piece: Piece, expressions: string[]): Promise<Lin
 }
 
 function moduleParseFinding(error: ModuleParseError, source: string, fileName: string, partly: boolean): LintFinding {
-  const language = languageOf(fileName) === 'typescript' ? 'TypeScript' : 'JavaScript'
+  const language = migrationLanguage(fileName) === 'typescript' ? 'TypeScript' : 'JavaScript'
   return {
     rule: 'module-parse-error',
     severity: 'warning',

@@ -1,7 +1,7 @@
 import { parse, type ParserOptions } from '@babel/parser'
 import type { File } from './babel'
 import { extname } from 'node:path'
-import { languageOf } from './files'
+import { migrationLanguage } from './files'
 
 export interface ModuleParseError {
   message: string
@@ -23,7 +23,7 @@ export function parseModule(source: string, fileName: string): ParsedModule {
   const options: ParserOptions = {
     sourceType: sourceTypeOf(fileName),
     errorRecovery: true,
-    plugins: languageOf(fileName) === 'typescript' ? ['typescript', 'decorators-legacy'] : [],
+    plugins: migrationLanguage(fileName) === 'typescript' ? ['typescript', 'decorators-legacy'] : [],
   }
   try {
     const ast = parse(source, options)
