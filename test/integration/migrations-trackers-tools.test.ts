@@ -10,7 +10,7 @@ import { runner } from 'node-pg-migrate'
 import pg from 'pg'
 import 'reflect-metadata'
 import { DataSource, MigrationExecutor } from 'typeorm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { createTestDatabase } from '../support/db'
 import { dbsafeStatus, sourcesIn, tempDir } from '../support/trackers'
 
