@@ -11,7 +11,10 @@ export function queryTracker(sql: string): TrackerTool {
     describe: `the tracker query (${oneLine(sql)})`,
     async read(client) {
       // The extended protocol takes one statement only, so a `…; COMMIT; DELETE …` cannot end the read-only transaction.
-      const { rows } = await client.query({ text: sql, rowMode: 'array', queryMode: 'extended' } as pg.QueryArrayConfig)
+      const { rows } = await client.query({ text: sql, rowMode: 'array', queryMode: 'extended' } as pg.QueryArrayConfig).catch((err: Error & { code?: string }) => {
+        if (err.code === '42601' && /multiple commands/.test(err.message)) err.message += ' (the tracker query must be a single statement)'
+        throw err
+      })
       return rows.filter((r) => r[0] !== null && r[0] !== undefined).map((r) => ({ id: String(r[0]), appliedAt: dateOf(r[1]) }))
     },
     idOf: (source) => source.moduleId ?? baseName(source),
