@@ -2,10 +2,10 @@
 
 /** One applied (or attempted) migration as the tool recorded it. */
 export interface TrackedEntry {
-  /** The id in the tool's terms, matched against MigrationSource.trackerId. */
+  /** The id in the tool's terms, matched against trackerIdOf(file). */
   id: string
   appliedAt: Date | null
-  /** The tool's checksum of the file when it stores one (Prisma, Drizzle); compared with checksumOf(file). */
+  /** The tool's checksum of the file when it stores one (Prisma, Drizzle); compared with trackerChecksumOf(file). */
   checksum?: string | null
   /** Set when the tool records this attempt as failed or unfinished (Prisma without finished_at, golang-migrate dirty). */
   failed?: string | null
@@ -27,3 +27,8 @@ export interface MigrationSource {
   /** For JS/TS modules: the exported migration class name and its `name` property (TypeORM), when present. */
   className?: string
 }
+
+/** A file's status against the tracker, or (relPath null) a tracked id whose file is gone. */
+export type TrackedStatusRow =
+  | { relPath: string, id: string, status: 'applied' | 'pending' | 'drifted' | 'failed', appliedAt: Date | null, lastError?: string }
+  | { relPath: null, id: string, status: 'missing', appliedAt: Date | null }
