@@ -32,11 +32,12 @@ export async function targetMigrationStatus(pool: pg.Pool | pg.ClientBase, targe
   }
   const byPath = new Map(files.map((f) => [f.relPath, f]))
   const rows = trackedStatus(tracker, files.map(sourceOf), read).map((r): MigrationStatusRow => {
-    const file = r.relPath === undefined ? undefined : byPath.get(r.relPath)
+    const file = r.relPath === null ? undefined : byPath.get(r.relPath)
     const name = file?.name ?? r.id
     return {
       name, ...(r.id !== name ? { id: r.id } : {}), status: r.status, checksum: file?.checksum ?? null,
-      appliedAt: r.appliedAt?.toISOString() ?? null, appliedBy: null, durationMs: null, ...(r.lastError ? { lastError: r.lastError } : {}),
+      appliedAt: r.appliedAt?.toISOString() ?? null, appliedBy: null, durationMs: null,
+      ...('lastError' in r && r.lastError ? { lastError: r.lastError } : {}),
     }
   })
   return { tracker: { kind, readable: true, exists: true }, migrations: rows }
