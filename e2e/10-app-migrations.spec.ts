@@ -51,6 +51,7 @@ test("an admin reviews the app's TypeScript migration, runs it through the app's
   await expect(job.getByTestId('job-error')).toContainText('applied 004_drop_legacy_flags before failing in 005_unique_registrations')
   await expect(job.getByTestId('job-error')).toContainText('registrations_event_email_key')
   await expect(row004).toContainText('applied')
+  await expect(page.getByTestId('migration-detail').locator('header')).toContainText('applied')
   await expect(table.getByRole('row', { name: /005_unique_registrations/ })).toContainText('pending')
   await shot(page, '31-app-migration-failed-halfway')
 })

@@ -108,4 +108,17 @@ describe('MigrationDetail of a TypeScript migration module', () => {
     expect(lines[1].get('.hljs-comment').text()).toBe('and roles */')
     expect(lines[2].get('.hljs-keyword').text()).toBe('CREATE')
   })
+
+  it('reads the migration again when a run changes its status in the list, so it never says pending after it applied', async () => {
+    vi.mocked(getMigration)
+      .mockResolvedValueOnce(detail('004_drop', 'DROP TABLE t;'))
+      .mockResolvedValueOnce(detail('004_drop', 'DROP TABLE t;', { status: 'applied' }))
+    const wrapper = mount(MigrationDetail, { props: { target: 'app', name: '004_drop', status: 'pending' }, global: { stubs } })
+    await flushPromises()
+    expect(wrapper.find('header').text()).toContain('pending')
+    await wrapper.setProps({ status: 'applied' })
+    await flushPromises()
+    expect(getMigration).toHaveBeenCalledTimes(2)
+    expect(wrapper.find('header').text()).toContain('applied')
+  })
 })
