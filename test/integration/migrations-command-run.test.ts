@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createAppTarget } from '~scripts/demo/app-target'
 import { targetConfigSchema, type TargetConfig } from '~server/config/schema'
 import { closePools } from '~server/database/pools'
@@ -12,8 +12,10 @@ import { getJob } from '~server/jobs/store'
 import { migrationPool } from '~server/database/target-pool'
 import { MigrationBusyError, startMigrationRun, type StartRun } from '~server/migrations/start-run'
 import { migrationsView } from '~server/migrations/view'
-import { cluster, createConsoleDatabase } from '../support/db'
-import { jobsFrom, waitForJob } from '../support/jobs'
+import { cluster, createConsoleDatabase, queryRows } from '../support/db'
+import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
+import { json } from '../support/http'
+import { jobsFrom, jobsOverHttp, waitForJob } from '../support/jobs'
 
 const fresh = async () => new Date()
 const stale = async () => new Date(Date.now() - 3 * 3600_000)
@@ -127,5 +129,43 @@ describe("guarded runs through the app's own migrate command", () => {
     expect(await appliedIds()).toEqual(['001_config_table', '002_projects_events', '003_event_registrations', '004_drop_legacy_flags'])
     expect(await query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'registrations' AND column_name = 'checked_in_at'`)).toHaveLength(1)
     expect(await statuses()).toMatchObject({ '004_drop_legacy_flags': 'applied', '005_unique_registrations': 'pending' })
+  })
+})
+
+describe("the app's command over HTTP: guarded and audited like a dbsafe run", () => {
+  let c: ConsoleFixture
+  let admin: string
+  let database: string
+  beforeAll(async () => {
+    database = `cmd_http_${process.pid}`
+    const admin_ = new pg.Client(cluster().adminUrl)
+    await admin_.connect()
+    const made = await createAppTarget(admin_, mkdtempSync(join(tmpdir(), 'dbsafe-cmd-http-')), { id: 'app', label: 'App', database, appRole: database, port: cluster().port })
+    await admin_.end()
+    c = await startConsoleFixture({ extraTargets: [made.config] })
+    admin = await c.login('admin', c.adminPassword)
+  })
+  afterAll(async () => {
+    await c?.cleanup()
+    await queryRows(cluster().adminUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
+    await queryRows(cluster().adminUrl, `DROP ROLE IF EXISTS ${database}`)
+  })
+  const run = (body: unknown) => c.request('/api/targets/app/migrations/run', { method: 'POST', cookie: admin, body })
+
+  it('refuses a wrong confirmation (400) and an unacknowledged destructive up (409 naming it), runs with both, and audits every attempt', async () => {
+    const list = await json(await c.request('/api/targets/app/migrations', { cookie: admin }))
+    expect(list.runner).toMatchObject({ via: 'command', available: true })
+    const wrong = await run({ confirm: 'production' })
+    expect(wrong.status).toBe(400)
+    const unacked = await run({ confirm: 'app', override: { reason: 'demo data, nothing to lose' } })
+    expect(unacked.status).toBe(409)
+    expect((await json(unacked)).data.findings.map((f: { acknowledgeAs: string }) => f.acknowledgeAs)).toEqual(ACKS)
+    const ok = await run({ confirm: 'app', acknowledge: ACKS, override: { reason: 'demo data, nothing to lose' }, upTo: '004_drop_legacy_flags' })
+    expect(ok.status).toBe(202)
+    const job = await waitForJob(jobsOverHttp((path) => c.request(path, { cookie: admin })), (await json(ok)).jobId, { timeoutMs: 60_000 })
+    expect(job.status).toBe('succeeded')
+    const rows = await queryRows(c.consoleDatabaseUrl, "SELECT outcome, params FROM audit_log WHERE action = 'migrations.run' AND target = 'app' ORDER BY id")
+    expect(rows.map((r) => r.outcome.split(':')[0])).toEqual(['refused 400', 'refused 409', 'ok'])
+    expect(rows[2].params).toMatchObject({ upTo: '004_drop_legacy_flags', acknowledge: ACKS, overrideReason: 'demo data, nothing to lose' })
   })
 })
