@@ -12,6 +12,7 @@ import { getJob } from '~server/jobs/store'
 import { migrationPool } from '~server/database/target-pool'
 import { MigrationBusyError, startMigrationRun, type StartRun } from '~server/migrations/start-run'
 import { migrationsView } from '~server/migrations/view'
+import { targetOverview } from '~server/targets/overview'
 import { cluster, createConsoleDatabase, queryRows } from '../support/db'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 import { json } from '../support/http'
@@ -84,6 +85,18 @@ describe("guarded runs through the app's own migrate command", () => {
     expect(new Set(v.migrations.map((m) => m.status))).toEqual(new Set(['unknown']))
     expect(await start({ acknowledge: ACKS }, fresh, wrongQuery)).toMatchObject({ refusal: { status: 409, code: 'tracker-unreadable' } })
     expect(await appliedIds()).toHaveLength(3)
+  })
+
+  it("warns on the overview when the app's own role cannot read its tracker: such an app may rerun everything on boot", async () => {
+    await query(`REVOKE SELECT ON crearis_config FROM ${database}`)
+    const overview = await targetOverview(consoleDb.pool, target)
+    const m = overview.migrations
+    if (!m || 'error' in m) throw new Error(JSON.stringify(m))
+    expect(m.tracker).toMatchObject({ readable: false, code: 'denied' })
+    expect(m.unknown).toBe(5)
+    expect(m.pending).toBe(0)
+    expect(m.appCannotReadTracker).toContain('permission denied')
+    expect(m.appCannotReadTracker).toContain('run every migration again')
   })
 
   it('refuses like a dbsafe run: unacknowledged destructive `up` (never `down`), no fresh backup, upTo the command cannot take', async () => {
