@@ -49,6 +49,8 @@ export function transactionShape(statements: Step[]): TransactionShape {
     within.push(open ?? (c === 'begin' ? index : null))
     if (c === 'prepare' || c === 'commit-prepared' || c === 'rollback-prepared') {
       problems.push({ index, message: `${NAMES[c]} is two-phase commit: it hands a transaction to another session, which holds its locks until then. A migration cannot run it safely; use BEGIN … COMMIT.` })
+      // PREPARE TRANSACTION ends the session's transaction as COMMIT would.
+      if (c === 'prepare') open = null
     } else if (c === 'begin') {
       if (open === null) open = index
       else problems.push({ index, message: `BEGIN inside ${opened()}: PostgreSQL ignores it, so the inner COMMIT ends the outer transaction. Remove the inner BEGIN and its COMMIT.` })
