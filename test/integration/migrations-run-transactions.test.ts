@@ -96,15 +96,15 @@ describe('migration files with their own transaction control', () => {
 
   it('follows SAVEPOINT and ROLLBACK TO inside the file\'s transaction', async () => {
     write('004_items', 'BEGIN;\nCREATE TABLE items (id int);\nINSERT INTO items VALUES (1);\nSAVEPOINT before_two;\nINSERT INTO items VALUES (2);\n'
-      + 'ROLLBACK TO SAVEPOINT before_two;\nINSERT INTO items VALUES (3);\nRELEASE SAVEPOINT before_two;\nCOMMIT;\n')
+    + 'ROLLBACK TO SAVEPOINT before_two;\nINSERT INTO items VALUES (3);\nRELEASE SAVEPOINT before_two;\nCOMMIT;\n')
     expect((await run()).status).toBe('succeeded')
     expect(await queryRows(app.url, 'SELECT id FROM items ORDER BY id')).toEqual([{ id: 1 }, { id: 3 }])
   })
 
   it('lets SET LOCAL rule inside the file\'s transaction, and dbsafe\'s timeouts rule again after its COMMIT', async () => {
     write('005_settings', 'CREATE TABLE seen (at text, lock_timeout text, statement_timeout text);\n'
-      + 'BEGIN;\nSET LOCAL lock_timeout = \'50ms\';\nINSERT INTO seen VALUES (\'inside\', current_setting(\'lock_timeout\'), current_setting(\'statement_timeout\'));\nCOMMIT;\n'
-      + 'INSERT INTO seen VALUES (\'after\', current_setting(\'lock_timeout\'), current_setting(\'statement_timeout\'));\n')
+    + 'BEGIN;\nSET LOCAL lock_timeout = \'50ms\';\nINSERT INTO seen VALUES (\'inside\', current_setting(\'lock_timeout\'), current_setting(\'statement_timeout\'));\nCOMMIT;\n'
+    + 'INSERT INTO seen VALUES (\'after\', current_setting(\'lock_timeout\'), current_setting(\'statement_timeout\'));\n')
     expect((await run()).status).toBe('succeeded')
     expect(await queryRows(app.url, 'SELECT * FROM seen ORDER BY at DESC')).toEqual([
       { at: 'inside', lock_timeout: '50ms', statement_timeout: '2s' },

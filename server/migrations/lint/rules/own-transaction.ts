@@ -12,6 +12,6 @@ export const ownTransaction: Rule = {
     // A file with problems does not run at all: transaction-control says why.
     if (first < 0 || transactionShape(steps).problems.length) return
     ctx.report(first, 'The file controls its own transactions: dbsafe runs it as written, without its per-migration transaction around it, '
-      + 'and with its lock_timeout and statement_timeout set for the whole session. A failure after one of its COMMITs leaves the statements before that COMMIT applied.')
+    + 'and with its lock_timeout and statement_timeout set for the whole session. A failure after one of its COMMITs leaves the statements before that COMMIT applied.')
   },
 }
