@@ -90,7 +90,13 @@ export interface MigrationStatement {
   line: number
   /** Cannot run inside a transaction block (e.g. CREATE INDEX CONCURRENTLY): run it alone. */
   nonTransactional: boolean
+  /** Set on BEGIN, COMMIT, SAVEPOINT…: a file with one controls its own transactions and runs as written. */
+  transactionControl?: TransactionControl
 }
+
+/** A transaction control statement by what it does (END is a commit, ABORT a rollback, START TRANSACTION a begin). */
+export type TransactionControl = 'begin' | 'commit' | 'rollback' | 'commit-and-chain' | 'rollback-and-chain'
+  | 'savepoint' | 'release' | 'rollback-to' | 'prepare' | 'commit-prepared' | 'rollback-prepared'
 
 export interface MigrationRow extends MigrationStatusRow {
   findings: LintFinding[]

@@ -1,5 +1,6 @@
 import { isDriftedOrMissing, isPendingOrFailed, type LintFinding, type MigrationRow, type MigrationRunner, type MigrationStatement, type TrackerState } from '~contract/migrations'
 import { RefusedError } from '../errors'
+import { ownsTransactions, transactionShape } from './lint/transaction-control'
 
 export interface RunOptions { upTo?: string, acknowledge: string[], override?: { reason: string } }
 /** What the target's view says about running: how (dbsafe or the app's command) and whether the tracker could be read. */
@@ -43,9 +44,17 @@ export function planRun(rows: MigrationRow[], statements: Map<string, MigrationS
   const parseErrors = run.flatMap((r) => r.findings.filter((f) => f.rule === 'parse-error').map((f) => describe(r.name, f)))
   if (parseErrors.length) return refuse(409, 'parse-error', `Refusing to run: ${parseErrors.length} migration(s) do not parse`, { findings: parseErrors })
 
+  const unsafe = run.flatMap((r) => {
+    const stmts = statements.get(r.name) ?? []
+    return transactionShape(stmts).problems.map((p) => ({ migration: r.name, line: stmts[p.index].line, message: p.message }))
+  })
+  if (unsafe.length) {
+    return refuse(409, 'transaction-control', `Refusing to run: ${unsafe.map((p) => `${p.migration} line ${p.line}: ${p.message}`).join(' ')}`, { problems: unsafe })
+  }
+  // A file with its own transaction control runs unwrapped: its statements outside its BEGIN…COMMIT may be non-transactional.
   const mixed = run.filter((r) => {
     const stmts = statements.get(r.name) ?? []
-    return stmts.length > 1 && stmts.some((st) => st.nonTransactional)
+    return !ownsTransactions(stmts) && stmts.length > 1 && stmts.some((st) => st.nonTransactional)
   })
   if (mixed.length) {
     return refuse(409, 'mixed-transaction', `Refusing to run: ${mixed.map((r) => r.name).join(', ')} mix a statement that cannot run in a transaction with others; put it in a migration of its own`)

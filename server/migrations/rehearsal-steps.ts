@@ -6,6 +6,7 @@ import type { JobContext } from '../jobs/run'
 import { applyMigration, ensureTrackingTable, MigrationFailedError, runsAlone, type ApplyOptions } from './apply'
 import type { MigrationFile } from './discover'
 import { MigrationParseError, splitStatements } from './lint/statements'
+import { ownsTransactions, transactionShape } from './lint/transaction-control'
 import { heldRelationLocks, notableLocks, relationSnapshot } from './relation-locks'
 import { migrationStatus } from './status'
 
@@ -62,8 +63,14 @@ async function rehearseOne(c: pg.ClientBase, f: MigrationFile, version: number, 
     if (!(err instanceof MigrationParseError)) throw err
     return failedWith({ line: err.failure.line, statement: err.failure.lineText, message: `does not parse: ${err.failure.message}` })
   }
+  const unsafe = transactionShape(statements).problems[0]
+  if (unsafe) {
+    const st = statements[unsafe.index]
+    return failedWith({ line: st.line, statement: short(st.sql), message: `${unsafe.message} A run refuses the file.` })
+  }
+  const own = ownsTransactions(statements)
   const outside = statements.find((st) => st.nonTransactional)
-  if (outside && statements.length > 1) {
+  if (outside && statements.length > 1 && !own) {
     return failedWith({ line: outside.line, statement: short(outside.sql),
       message: 'cannot run in a transaction, and the file has other statements: a run refuses it; put it in a migration of its own' })
   }
@@ -74,13 +81,16 @@ async function rehearseOne(c: pg.ClientBase, f: MigrationFile, version: number, 
     const m = { name: f.name, checksum: f.checksum, statements }
     const durationMs = await applyMigration(c, m, opts, ctx, async (tx) => { held = await heldRelationLocks(tx, before) })
     if (runsAlone(m)) return { status: 'ok', durationMs, locks: null, note: 'ran outside a transaction: its locks were not observed' }
+    if (own) return { status: 'ok', durationMs, locks: null, note: 'ran its own BEGIN/COMMIT, without dbsafe\'s transaction: its locks were not observed' }
     const { locks, omitted } = notableLocks(held)
     return { status: 'ok', durationMs, locks, ...(omitted ? { locksOmitted: omitted } : {}) }
   } catch (err) {
     if (!(err instanceof MigrationFailedError)) throw err
     const error = errorOf(err)
     const roleMissing = error.code === '42704' && /^role ".*" does not exist$/.test(error.message)
-    return { ...failedWith(error), durationMs: Date.now() - started, ...(roleMissing ? { note: ROLE_NOTE } : {}) }
+    // A file with its own COMMIT may have committed part of itself: a real run would leave that applied too.
+    const note = [err.left, roleMissing ? ROLE_NOTE : null].filter(Boolean).join('; ')
+    return { ...failedWith(error), durationMs: Date.now() - started, ...(note ? { note } : {}) }
   }
 }
 

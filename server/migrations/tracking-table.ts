@@ -3,7 +3,8 @@ import { escapeIdentifier } from 'pg'
 
 /**
  * The tracking table of a target's migrations. A row with `applied_at` set is applied; a row with
- * `applied_at` null and `last_error` set records a failed attempt that was rolled back.
+ * `applied_at` null and `last_error` set records a failed attempt: rolled back, unless the file committed
+ * part of itself with its own COMMIT, which `last_error` then says.
  * `last_error`/`last_failed_at` are optional: tables made by older versions lack them.
  */
 export const TRACKING_TABLE_DDL = (table: string): string => `

@@ -179,6 +179,22 @@ describe('rehearsing pending migrations on a restored copy', () => {
     ])
     expect(result.ok).toBe(true)
   })
+
+  it('runs a file with its own BEGIN/COMMIT as written, and says what a failure after its COMMIT leaves applied', async () => {
+    write('004_own_audit', 'BEGIN;\nCREATE TABLE audit (id int);\nCOMMIT;\nBEGIN;\nINSERT INTO audit VALUES (1);\nCOMMIT;\n')
+    write('005_own_fails', 'BEGIN;\nCREATE TABLE audit_more (id int);\nCOMMIT;\nUPDATE orders SET note = missing_column;\n')
+    const before = await targetState()
+    const { result } = await rehearse()
+    expect(result.migrations.map((m) => [m.name, m.status])).toEqual([
+      ['002_things_name_index', 'ok'], ['003_orders_note', 'ok'], ['004_own_audit', 'ok'], ['005_own_fails', 'failed'],
+    ])
+    expect(result.migrations[2]).toMatchObject({ locks: null, note: 'ran its own BEGIN/COMMIT, without dbsafe\'s transaction: its locks were not observed' })
+    expect(result.migrations[3]).toMatchObject({
+      error: { line: 4, message: 'column "missing_column" does not exist' },
+      note: 'the statements before line 4 were committed by the file\'s own COMMIT and stay applied',
+    })
+    expect(await targetState()).toEqual(before)
+  })
 })
 
 const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15)

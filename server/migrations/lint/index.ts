@@ -21,12 +21,14 @@ import { nonIdempotentCreateIndex } from './rules/non-idempotent-create-index'
 import { nonIdempotentCreateTable } from './rules/non-idempotent-create-table'
 import { nonTransactional } from './rules/non-transactional'
 import { ownerChange } from './rules/owner-change'
+import { ownTransaction } from './rules/own-transaction'
 import { privilegeChange } from './rules/privilege-change'
 import { reassignOwned } from './rules/reassign-owned'
 import { rename } from './rules/rename'
 import { roleChange } from './rules/role-change'
 import { sequenceRestart } from './rules/sequence-restart'
 import { setNotNull } from './rules/set-not-null'
+import { transactionControl } from './rules/transaction-control'
 import { truncate } from './rules/truncate'
 import { updateWithoutWhere } from './rules/update-without-where'
 import { vacuumFull } from './rules/vacuum-full'
@@ -35,7 +37,7 @@ export const rules: Rule[] = [
   dropDatabase, dropSchema, dropTable, truncate, deleteWithoutWhere, updateWithoutWhere, dropColumn,
   alterColumnType, sequenceRestart, dropOwned, reassignOwned, privilegeChange, roleChange, ownerChange,
   createIndexNonConcurrent, dropIndexNonConcurrent, addConstraintValidates, setNotNull,
-  addColumnVolatileDefault, rename, vacuumFull, cluster, lockTable, doBlockDestructive,
+  addColumnVolatileDefault, rename, vacuumFull, cluster, lockTable, doBlockDestructive, transactionControl,
   nonIdempotentCreateTable, nonIdempotentCreateIndex, nonIdempotentAddColumn, insertWithoutOnConflict,
-  nonTransactional, doBlock,
+  nonTransactional, ownTransaction, doBlock,
 ]

@@ -43,6 +43,13 @@ export async function lintSql(sql: string, context: LintContext = {}, rules: Rul
       ...(tables?.length ? { tables } : {}),
     }),
   }]))
+  for (const rule of rules.filter((r) => r.file)) {
+    const ctx = contexts.get(rule)!
+    rule.file!(statements, { ...ctx, report: (index, message) => {
+      current = { stmt: statements[index], index }
+      ctx.report(message)
+    } })
+  }
   statements.forEach((stmt, index) => {
     current = { stmt, index }
     for (const rule of rules) rule.statement?.(stmt.node, contexts.get(rule)!)

@@ -1,6 +1,7 @@
 import type { Node } from 'libpg-query'
 import type { LintSeverity } from '~contract/migrations'
 import type { NodeOf, NodeTag } from './ast'
+import type { ParsedStatement } from './statements'
 
 export interface RuleContext {
   /**
@@ -29,4 +30,11 @@ export interface Rule {
   visit?: Visitor
   /** Called once per top-level statement. */
   statement?: (stmt: Node, ctx: RuleContext) => void
+  /** Called once per file with its top-level statements in order, for rules about the file's shape. */
+  file?: (statements: readonly ParsedStatement[], ctx: FileContext) => void
+}
+
+export interface FileContext extends Omit<RuleContext, 'report'> {
+  /** Flags the file's `index`-th statement. */
+  report(index: number, message: string): void
 }

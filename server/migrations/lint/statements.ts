@@ -1,6 +1,7 @@
 import { hasSqlDetails, loadModule, parseSync, scanSync, type Node } from 'libpg-query'
 import type { MigrationStatement } from '~contract/migrations'
 import { needsOwnTransaction } from './transaction'
+import { transactionControlOf } from './transaction-control'
 
 export interface ParsedStatement {
   node: Node
@@ -75,7 +76,13 @@ export async function parseFile(sql: string): Promise<ParsedFile> {
 export async function splitStatements(sql: string, serverVersionNum?: number): Promise<MigrationStatement[]> {
   const file = await parseFile(sql)
   if (!file.ok) throw new MigrationParseError(file.error)
-  return file.statements.map((s) => ({ sql: s.sql, line: s.line, nonTransactional: needsOwnTransaction(s.node, serverVersionNum) }))
+  return file.statements.map((s) => runnable(s, serverVersionNum))
+}
+
+/** A parsed statement as a runner executes it. */
+export function runnable(s: ParsedStatement, serverVersionNum?: number): MigrationStatement {
+  const control = transactionControlOf(s.node)
+  return { sql: s.sql, line: s.line, nonTransactional: needsOwnTransaction(s.node, serverVersionNum), ...(control ? { transactionControl: control } : {}) }
 }
 
 function parseFailure(sql: string, e: unknown): ParseFailure {
