@@ -32,23 +32,22 @@ async function volatilityOf(pool: pg.Pool, names: string[]): Promise<Map<string,
 async function typeChangesOf(pool: pg.Pool, questions: LiveQuestions): Promise<Map<string, TypeChangeFact>> {
   const asked = [...questions.typeChanges]
   if (asked.length === 0) return new Map()
-  const { rows } = await pool.query<{ key: string, same_type: boolean, binary_cast: boolean, length_support: boolean, modifiers: string | null }>(
-    `SELECT k.key, a.atttypid = t.oid AS same_type,
+  const { rows } = await pool.query<{ i: string, same_type: boolean, binary_cast: boolean, length_support: boolean, modifiers: string | null }>(
+    `SELECT k.i, a.atttypid = t.oid AS same_type,
             EXISTS (SELECT 1 FROM pg_cast c WHERE c.castsource = a.atttypid AND c.casttarget = t.oid AND c.castmethod = 'b') AS binary_cast,
             EXISTS (SELECT 1 FROM pg_cast c JOIN pg_proc p ON p.oid = c.castfunc
                      WHERE c.castsource = t.oid AND c.casttarget = t.oid AND p.prosupport <> 0) AS length_support,
             (regexp_match(format_type(a.atttypid, a.atttypmod), '\\(([0-9,]+)\\)'))[1] AS modifiers
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(key, rel, col, typ)
+       FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(rel, col, typ, i)
        JOIN pg_attribute a ON a.attrelid = to_regclass(k.rel) AND a.attname = k.col AND a.attnum > 0 AND NOT a.attisdropped
        JOIN pg_type t ON t.oid = to_regtype(k.typ)`,
     [
-      asked.map(([key]) => key),
       asked.map(([, q]) => regclassText(q.table)),
       asked.map(([, q]) => q.column),
       asked.map(([, q]) => q.type),
     ],
   )
-  return new Map(rows.map((r) => [r.key, {
+  return new Map(rows.map((r) => [asked[Number(r.i) - 1][0], {
     sameType: r.same_type, binaryCast: r.binary_cast, lengthSupport: r.length_support,
     modifiers: r.modifiers ? r.modifiers.split(',').map(Number) : [],
   }]))

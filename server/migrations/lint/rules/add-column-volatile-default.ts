@@ -13,12 +13,12 @@ const VOLATILE = new Set([
 const STABLE = new Set([
   'now', 'statement_timestamp', 'transaction_timestamp', 'current_setting', 'current_database', 'current_schema',
   'timezone', 'date_trunc', 'date_part', 'extract', 'make_date', 'make_time', 'make_timestamp', 'make_timestamptz',
-  'make_interval', 'to_char', 'to_date', 'to_timestamp', 'to_number', 'age', 'lower', 'upper', 'trim', 'btrim',
+  'make_interval', 'to_char', 'to_date', 'to_timestamp', 'to_number', 'age', 'lower', 'upper', 'btrim',
   'ltrim', 'rtrim', 'concat', 'concat_ws', 'format', 'length', 'char_length', 'substring', 'substr', 'replace',
   'left', 'right', 'lpad', 'rpad', 'repeat', 'split_part', 'regexp_replace', 'md5', 'sha256', 'encode', 'decode',
   'abs', 'round', 'trunc', 'floor', 'ceil', 'ceiling', 'power', 'sqrt', 'to_json', 'to_jsonb', 'json_build_object',
   'jsonb_build_object', 'json_build_array', 'jsonb_build_array', 'array_fill', 'string_to_array', 'int4range',
-  'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange', 'to_tsvector', 'uuid_nil',
+  'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange', 'to_tsvector',
 ])
 const SERIAL = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2'])
 
