@@ -1,4 +1,4 @@
-import type { AlterTableCmd, AlterTableStmt, DefElem, Node, RangeVar } from 'libpg-query'
+import type { AlterTableCmd, AlterTableStmt, ColumnDef, Constraint, DefElem, Node, RangeVar } from 'libpg-query'
 
 type KeysOfUnion<T> = T extends T ? keyof T : never
 /** A parse-tree node kind: the single key of a `{ DropStmt: {...} }` wrapper. */
@@ -59,6 +59,16 @@ export function dropObjectNames(objects: Node[] | undefined): string[] {
 /** The subcommands of an ALTER TABLE (also used for ALTER INDEX/SEQUENCE/VIEW). */
 export function alterCmds(stmt: AlterTableStmt): AlterTableCmd[] {
   return (stmt.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [c.AlterTableCmd] : []))
+}
+
+/** The columns an ALTER TABLE adds (ADD COLUMN). */
+export function addedColumns(stmt: AlterTableStmt): ColumnDef[] {
+  return alterCmds(stmt).flatMap((c) => (c.subtype === 'AT_AddColumn' && c.def && 'ColumnDef' in c.def ? [c.def.ColumnDef] : []))
+}
+
+/** The constraints written on a column: NOT NULL, DEFAULT, REFERENCES, GENERATED… */
+export function columnConstraints(col: ColumnDef): Constraint[] {
+  return (col.constraints ?? []).flatMap((c) => ('Constraint' in c ? [c.Constraint] : []))
 }
 
 export function defElems(list: Node[] | undefined): DefElem[] {

@@ -1,10 +1,16 @@
 // The rules lintSql runs, most severe first.
 import type { Rule } from './rule'
+import { addColumnGeneratedStored } from './rules/add-column-generated-stored'
+import { addColumnNotNullNoDefault } from './rules/add-column-not-null-no-default'
+import { addColumnReferences } from './rules/add-column-references'
 import { addColumnVolatileDefault } from './rules/add-column-volatile-default'
+import { addConstraintBuildsIndex } from './rules/add-constraint-builds-index'
 import { addConstraintValidates } from './rules/add-constraint-validates'
 import { alterColumnType } from './rules/alter-column-type'
 import { cluster } from './rules/cluster'
+import { concurrentIndexRetry } from './rules/concurrent-index-retry'
 import { createIndexNonConcurrent } from './rules/create-index-non-concurrent'
+import { dataChangeUnderLock } from './rules/data-change-under-lock'
 import { deleteWithoutWhere } from './rules/delete-without-where'
 import { doBlock } from './rules/do-block'
 import { doBlockDestructive } from './rules/do-block-destructive'
@@ -32,12 +38,14 @@ import { transactionControl } from './rules/transaction-control'
 import { truncate } from './rules/truncate'
 import { updateWithoutWhere } from './rules/update-without-where'
 import { vacuumFull } from './rules/vacuum-full'
+import { validateInSameTransaction } from './rules/validate-in-same-transaction'
 
 export const rules: Rule[] = [
   dropDatabase, dropSchema, dropTable, truncate, deleteWithoutWhere, updateWithoutWhere, dropColumn,
   alterColumnType, sequenceRestart, dropOwned, reassignOwned, privilegeChange, roleChange, ownerChange,
   createIndexNonConcurrent, dropIndexNonConcurrent, addConstraintValidates, setNotNull,
-  addColumnVolatileDefault, rename, vacuumFull, cluster, lockTable, doBlockDestructive, transactionControl,
+  addColumnVolatileDefault, addColumnNotNullNoDefault, addColumnGeneratedStored, addColumnReferences,
+  addConstraintBuildsIndex, validateInSameTransaction, dataChangeUnderLock, concurrentIndexRetry, rename, vacuumFull, cluster, lockTable, doBlockDestructive, transactionControl,
   nonIdempotentCreateTable, nonIdempotentCreateIndex, nonIdempotentAddColumn, insertWithoutOnConflict,
   nonTransactional, ownTransaction, doBlock,
 ]

@@ -4,6 +4,7 @@ import { acknowledge, readAllows, type AllowProblem, type IndexedFinding } from 
 import { relationName, walk } from './ast'
 import { describeTable } from './describe'
 import { rules as defaultRules } from './index'
+import { liveLookup, type LiveFacts, type LiveQuestions } from './live-facts'
 import type { Rule, RuleContext } from './rule'
 import { parseFile, type ParsedStatement } from './statements'
 
@@ -12,6 +13,10 @@ export interface LintContext {
   tableStats?: Map<string, TableStats>
   /** server_version_num of the target, for version-dependent rules. */
   serverVersionNum?: number
+  /** Catalog facts for the questions a first pass asked (live.ts). */
+  facts?: LiveFacts
+  /** Filled by a first pass with what the rules want to know about the target. */
+  questions?: LiveQuestions
 }
 
 const RANK: Record<LintSeverity, number> = { destructive: 0, warning: 1, info: 2 }
@@ -33,10 +38,12 @@ export async function lintSql(sql: string, context: LintContext = {}, rules: Rul
   // One context per rule for the whole file, reporting on the statement being visited: no
   // per-statement allocations, which add up over 100,000 statements × 30 rules.
   let current = { stmt: statements[0], index: 0 }
+  const live = liveLookup(context.facts, context.questions, context.tableStats)
   const contexts = new Map<Rule, RuleContext>(rules.map((rule) => [rule, {
     createdInFile: (name) => created.some((c) => sameRelation(c, name)),
     describe: (name) => describeTable(name, context.tableStats?.get(name)),
     lineAt,
+    live,
     serverVersionNum: context.serverVersionNum,
     report: (message, tables) => findings.push({
       rule: rule.id, severity: rule.severity, message, line: current.stmt.line, statement: current.stmt.sql, statementIndex: current.index,

@@ -2,24 +2,32 @@ import type pg from 'pg'
 import type { LintFinding } from '~contract/migrations'
 import { migrationLanguage } from '../modules/files'
 import { lintMigrationModule } from '../modules/lint'
+import { liveFactsFor } from './catalog-facts'
 import { lintSql, type LintContext } from './lint'
+import { noQuestions } from './live-facts'
 import { tableStatsFor } from './table-stats'
 
 type Lint = (context: LintContext) => Promise<LintFinding[]>
+type OfflineContext = Omit<LintContext, 'tableStats' | 'facts' | 'questions'>
 
-/** Lints, then lints again with the size and row estimate of every table the findings name. */
-async function lintLive(pool: pg.Pool, lint: Lint, context: Omit<LintContext, 'tableStats'>): Promise<LintFinding[]> {
-  const first = await lint(context)
+/**
+ * Lints, then lints again with the size and row estimate of every table the findings name and the
+ * catalog facts the rules asked for (function volatility, type casts).
+ */
+async function lintLive(pool: pg.Pool, lint: Lint, context: OfflineContext): Promise<LintFinding[]> {
+  const questions = noQuestions()
+  const first = await lint({ ...context, questions })
   const tables = first.flatMap((f) => f.tables ?? [])
-  if (tables.length === 0) return first
-  return lint({ ...context, tableStats: await tableStatsFor(pool, tables) })
+  if (tables.length === 0 && questions.functions.size === 0 && questions.typeChanges.size === 0) return first
+  const [tableStats, facts] = await Promise.all([tableStatsFor(pool, tables), liveFactsFor(pool, questions)])
+  return lint({ ...context, tableStats, facts })
 }
 
-export function lintSqlLive(pool: pg.Pool, sql: string, context: Omit<LintContext, 'tableStats'> = {}): Promise<LintFinding[]> {
+export function lintSqlLive(pool: pg.Pool, sql: string, context: OfflineContext = {}): Promise<LintFinding[]> {
   return lintLive(pool, (c) => lintSql(sql, c), context)
 }
 
 /** A migration file by its language: SQL as it is, a JS/TS module by the SQL embedded in it. */
-export function lintFileLive(pool: pg.Pool, file: { relPath: string, text: string }, context: Omit<LintContext, 'tableStats'> = {}): Promise<LintFinding[]> {
+export function lintFileLive(pool: pg.Pool, file: { relPath: string, text: string }, context: OfflineContext = {}): Promise<LintFinding[]> {
   return migrationLanguage(file.relPath) === 'sql' ? lintSqlLive(pool, file.text, context) : lintLive(pool, (c) => lintMigrationModule(file.text, file.relPath, c), context)
 }

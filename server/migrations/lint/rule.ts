@@ -1,6 +1,7 @@
 import type { Node } from 'libpg-query'
 import type { LintSeverity } from '~contract/migrations'
 import type { NodeOf, NodeTag } from './ast'
+import type { LiveLookup } from './live-facts'
 import type { ParsedStatement } from './statements'
 
 export interface RuleContext {
@@ -13,6 +14,8 @@ export interface RuleContext {
   describe(name: string): string
   /** 1-based line in the file of a byte offset the parser gave (a node's `location`). */
   lineAt(byteOffset: number): number
+  /** Facts about the live target (table stats, function volatility, type casts); undefined answers offline. */
+  live: LiveLookup
   /** server_version_num of the target, when the caller knows it. */
   serverVersionNum?: number
   /** Flags the current statement; `tables` are the relations to fetch live stats for. */

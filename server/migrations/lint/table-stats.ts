@@ -9,9 +9,7 @@ import type { TableStats } from '~contract/migrations'
 export async function tableStatsFor(pool: pg.Pool, tableNames: Iterable<string>): Promise<Map<string, TableStats>> {
   const keys = [...new Set(tableNames)].filter((k) => k !== '' && k !== '?')
   if (keys.length === 0) return new Map()
-  // The names come from the parser, already case-folded: quote each part so to_regclass keeps it as is.
-  // A catalog (database) prefix is dropped: to_regclass rejects cross-database names.
-  const quoted = keys.map((k) => k.split('.').slice(-2).map(escapeIdentifier).join('.'))
+  const quoted = keys.map(regclassText)
   const { rows } = await pool.query<{ key: string, size_bytes: string, reltuples: number }>(
     `SELECT k.key, pg_total_relation_size(c.oid) AS size_bytes, c.reltuples::float8 AS reltuples
        FROM unnest($1::text[], $2::text[]) AS k(key, quoted)
@@ -19,4 +17,11 @@ export async function tableStatsFor(pool: pg.Pool, tableNames: Iterable<string>)
     [keys, quoted],
   )
   return new Map(rows.map((r) => [r.key, { sizeBytes: Number(r.size_bytes), rowEstimate: Math.round(r.reltuples) }]))
+}
+
+/** A parsed relation name as to_regclass should read it. */
+export function regclassText(name: string): string {
+  // The names come from the parser, already case-folded: quote each part so to_regclass keeps it as is.
+  // A catalog (database) prefix is dropped: to_regclass rejects cross-database names.
+  return name.split('.').slice(-2).map(escapeIdentifier).join('.')
 }

@@ -7,7 +7,8 @@ export const nonIdempotentCreateIndex: Rule = {
   summary: 'CREATE INDEX without IF NOT EXISTS',
   visit: {
     IndexStmt: (node, ctx) => {
-      if (node.if_not_exists) return
+      // CONCURRENTLY has its own warning (concurrent-index-without-if-not-exists).
+      if (node.if_not_exists || node.concurrent) return
       const table = relationName(node.relation)
       const advice = node.idxname ? 'CREATE INDEX IF NOT EXISTS' : 'a named index with CREATE INDEX IF NOT EXISTS (an unnamed one is created again on every run)'
       const name = node.idxname ? `${node.idxname} ` : ''
