@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { MigrateCommand } from '~server/config/schema'
 import { RefusedError } from '~server/errors'
 import { commandEnvironment } from '~server/migrations/command/environment'
@@ -28,6 +28,9 @@ async function run(cmd: MigrateCommand, over: Partial<MigrateCommandOptions> = {
 }
 
 // Gone, or a zombie waiting for a parent that is no longer ours to reap it: either way no longer running.
+// A killed process takes a moment to go on a loaded machine: wait for it, never for long.
+const expectGone = (pid: number) => vi.waitFor(() => expect(running(pid)).toBe(false), { timeout: 5000, interval: 50 })
+
 function running(pid: number): boolean {
   try {
     return !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
@@ -149,7 +152,7 @@ describe('running the app\'s migrate command', () => {
     const grandchild = Number(r.out[0].split(' ')[1])
     expect(r).toMatchObject({ timedOut: true, exitCode: null, signal: 'SIGTERM' })
     expect(Date.now() - started).toBeLessThan(3000)
-    expect(running(grandchild)).toBe(false)
+    await expectGone(grandchild)
   })
 
   it('kills a command that ignores SIGTERM after the grace period', async () => {
@@ -161,7 +164,7 @@ describe('running the app\'s migrate command', () => {
   it('stops what the command left running once it has exited, so nothing migrates after the run is reported', async () => {
     const r = await run(command(`${GRANDCHILD} setTimeout(() => process.exit(0), 100)`))
     expect(r).toMatchObject({ exitCode: 0, timedOut: false })
-    expect(running(Number(r.out[0].split(' ')[1]))).toBe(false)
+    await expectGone(Number(r.out[0].split(' ')[1]))
   })
 
   it('stops the command when the signal aborts, and starts nothing when it already has', async () => {
@@ -170,7 +173,7 @@ describe('running the app\'s migrate command', () => {
       signal: controller.signal, onLine: (l) => l.text === 'ready' && controller.abort(),
     })
     expect(r).toMatchObject({ timedOut: false, exitCode: null, signal: 'SIGTERM' })
-    expect(running(Number(r.out[0].split(' ')[1]))).toBe(false)
+    await expectGone(Number(r.out[0].split(' ')[1]))
     await expect(run(command('console.log(1)'), { signal: controller.signal })).rejects.toThrow(/abort/i)
   })
 })
