@@ -6,8 +6,8 @@ import { alterColumnType } from './rules/alter-column-type'
 import { cluster } from './rules/cluster'
 import { createIndexNonConcurrent } from './rules/create-index-non-concurrent'
 import { deleteWithoutWhere } from './rules/delete-without-where'
-import { doBlock } from './rules/do-block'
-import { doBlockDestructive } from './rules/do-block-destructive'
+import { doBlockDynamicSql } from './rules/do-block-dynamic-sql'
+import { doBlockUnchecked } from './rules/do-block-unchecked'
 import { dropColumn } from './rules/drop-column'
 import { dropDatabase } from './rules/drop-database'
 import { dropIndexNonConcurrent } from './rules/drop-index-non-concurrent'
@@ -35,7 +35,7 @@ export const rules: Rule[] = [
   dropDatabase, dropSchema, dropTable, truncate, deleteWithoutWhere, updateWithoutWhere, dropColumn,
   alterColumnType, sequenceRestart, dropOwned, reassignOwned, privilegeChange, roleChange, ownerChange,
   createIndexNonConcurrent, dropIndexNonConcurrent, addConstraintValidates, setNotNull,
-  addColumnVolatileDefault, rename, vacuumFull, cluster, lockTable, doBlockDestructive,
+  addColumnVolatileDefault, rename, vacuumFull, cluster, lockTable, doBlockDynamicSql, doBlockUnchecked,
   nonIdempotentCreateTable, nonIdempotentCreateIndex, nonIdempotentAddColumn, insertWithoutOnConflict,
-  nonTransactional, doBlock,
+  nonTransactional,
 ]

@@ -1,6 +1,6 @@
 import type { ColumnDef, FuncCall } from 'libpg-query'
 import type { Rule } from '../rule'
-import { alterCmds, dottedName, funcName, relationName, walk } from '../ast'
+import { alterCmds, dottedName, funcName, relationName, SERIAL_TYPES, walk } from '../ast'
 
 // Since PostgreSQL 11 a constant or stable default (now()) is stored once; a volatile one must be
 // computed per row, which rewrites the whole table.
@@ -8,7 +8,6 @@ const VOLATILE = new Set([
   'random', 'random_normal', 'clock_timestamp', 'timeofday', 'gen_random_uuid', 'uuidv4', 'uuidv7',
   'uuid_generate_v1', 'uuid_generate_v1mc', 'uuid_generate_v4', 'nextval', 'txid_current',
 ])
-const SERIAL = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2'])
 
 export const addColumnVolatileDefault: Rule = {
   id: 'add-column-volatile-default',
@@ -30,7 +29,7 @@ export const addColumnVolatileDefault: Rule = {
 
 function rewriteCause(col: ColumnDef): string | null {
   const type = dottedName(col.typeName?.names).toLowerCase()
-  if (SERIAL.has(type)) return `type ${type} (a nextval() default)`
+  if (SERIAL_TYPES.has(type)) return `type ${type} (a nextval() default)`
   for (const c of col.constraints ?? []) {
     if (!('Constraint' in c)) continue
     if (c.Constraint.contype === 'CONSTR_IDENTITY') return 'GENERATED … AS IDENTITY'
