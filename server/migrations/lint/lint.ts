@@ -44,6 +44,7 @@ export async function lintSql(sql: string, context: LintContext = {}, rules: Rul
     columnInFile: (table, column) => objects.column(table, column),
     describe: (name) => describeTable(name, context.tableStats?.get(name)),
     lineAt: (byte) => current.lineAt(byte),
+    get within() { return current.within },
     serverVersionNum: context.serverVersionNum,
     report: (message, tables, line) => findings.push({
       rule: rule.id, severity: rule.severity, message: current.within ? `${current.within}: ${message}` : message,

@@ -15,6 +15,8 @@ export interface RuleContext {
   describe(name: string): string
   /** 1-based line in the file of a byte offset the parser gave (a node's `location`). */
   lineAt(byteOffset: number): number
+  /** Where the current statement runs when it is not one of the file's own, e.g. "in a DO block". */
+  readonly within: string | null
   /** server_version_num of the target, when the caller knows it. */
   serverVersionNum?: number
   /**
