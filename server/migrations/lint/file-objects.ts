@@ -15,12 +15,13 @@ export interface FileColumn {
  * serial and identity columns) and columns. Nobody else reads them yet and they hold no older data.
  */
 export class FileObjects {
-  private relations: string[] = []
+  // Names as written, by their last part: a lookup per statement stays constant-time in long files.
+  private relations = new Map<string, string[]>()
   private columns = new Map<string, FileColumn>()
 
   /** True when an earlier statement created the relation (and none dropped or replaced it since). */
   created(name: string): boolean {
-    return this.relations.some((c) => sameRelation(c, name))
+    return (this.relations.get(bare(name)) ?? []).some((c) => sameRelation(c, name))
   }
 
   column(table: string, column: string): FileColumn | undefined {
@@ -30,14 +31,14 @@ export class FileObjects {
   record(node: Node, line: number): void {
     if ('CreateStmt' in node) {
       const table = relationName(node.CreateStmt.relation)
-      this.relations.push(table)
+      this.add(table)
       for (const e of node.CreateStmt.tableElts ?? []) if ('ColumnDef' in e) this.addColumn(node.CreateStmt.relation, e.ColumnDef, line)
-    } else if ('CreateTableAsStmt' in node) this.relations.push(relationName(node.CreateTableAsStmt.into?.rel))
-    else if ('CreateSeqStmt' in node) this.relations.push(relationName(node.CreateSeqStmt.sequence))
-    else if ('ViewStmt' in node) this.relations.push(relationName(node.ViewStmt.view))
+    } else if ('CreateTableAsStmt' in node) this.add(relationName(node.CreateTableAsStmt.into?.rel))
+    else if ('CreateSeqStmt' in node) this.add(relationName(node.CreateSeqStmt.sequence))
+    else if ('ViewStmt' in node) this.add(relationName(node.ViewStmt.view))
     else if ('IndexStmt' in node && node.IndexStmt.idxname) {
       const schema = node.IndexStmt.relation?.schemaname
-      this.relations.push(schema ? `${schema}.${node.IndexStmt.idxname}` : node.IndexStmt.idxname)
+      this.add(schema ? `${schema}.${node.IndexStmt.idxname}` : node.IndexStmt.idxname)
     } else if ('AlterTableStmt' in node) this.alterTable(node.AlterTableStmt.relation, alterCmds(node.AlterTableStmt), line)
     else if ('DropStmt' in node) for (const name of dropObjectNames(node.DropStmt.objects)) this.forget(name)
     else if ('RenameStmt' in node && node.RenameStmt.relation && node.RenameStmt.newname) this.rename(node.RenameStmt.relation, node.RenameStmt.subname, node.RenameStmt.newname)
@@ -52,18 +53,22 @@ export class FileObjects {
         const known = this.column(table, cmd.name)
         this.columns.set(columnKey(table, cmd.name), { type: def.typeName, line, isNew: known?.isNew ?? false })
       } else if (cmd.subtype === 'AT_DropColumn' && cmd.name) this.columns.delete(columnKey(table, cmd.name))
-      else if (cmd.subtype === 'AT_AddIdentity' && cmd.name) this.relations.push(ownedSequence(relation, cmd.name, def))
+      else if (cmd.subtype === 'AT_AddIdentity' && cmd.name) this.add(ownedSequence(relation, cmd.name, def))
     }
   }
 
   private addColumn(relation: RangeVar | undefined, def: ColumnDef, line: number): void {
     if (!def.colname || !def.typeName) return
     this.columns.set(columnKey(relationName(relation), def.colname), { type: def.typeName, line, isNew: true })
-    if (ownsSequence(def)) this.relations.push(ownedSequence(relation, def.colname, def))
+    if (ownsSequence(def)) this.add(ownedSequence(relation, def.colname, def))
+  }
+
+  private add(name: string): void {
+    this.relations.set(bare(name), [...(this.relations.get(bare(name)) ?? []), name])
   }
 
   private forget(name: string): void {
-    this.relations = this.relations.filter((c) => !sameRelation(c, name))
+    this.relations.set(bare(name), (this.relations.get(bare(name)) ?? []).filter((c) => !sameRelation(c, name)))
   }
 
   // A renamed relation keeps being new; an older relation renamed to a name the file created is not.
@@ -79,7 +84,7 @@ export class FileObjects {
     const renamed = relation.schemaname ? `${relation.schemaname}.${to}` : to
     this.forget(table)
     this.forget(renamed)
-    if (wasNew) this.relations.push(renamed)
+    if (wasNew) this.add(renamed)
   }
 }
 
@@ -87,12 +92,15 @@ export class FileObjects {
 // an unqualified name resolves to, and erring this way only spares a warning.
 function sameRelation(a: string, b: string): boolean {
   if (a === b) return true
-  const bare = (n: string) => n.slice(n.lastIndexOf('.') + 1)
   return bare(a) === bare(b) && (!a.includes('.') || !b.includes('.'))
 }
 
+function bare(name: string): string {
+  return name.slice(name.lastIndexOf('.') + 1)
+}
+
 function columnKey(table: string, column: string): string {
-  return `${table.slice(table.lastIndexOf('.') + 1)}.${column}`
+  return `${bare(table)}.${column}`
 }
 
 function ownsSequence(def: ColumnDef): boolean {
