@@ -98,6 +98,29 @@ describe('guarded migration runs on a real database', () => {
     expect(cols.rows.map((r) => r.column_name)).toEqual(['id'])
   })
 
+  it('refuses a DROP COLUMN inside a DO block until acknowledged, naming its line in the file', async () => {
+    await applied('001_accounts', ACCOUNTS)
+    write('002_do_drop', [
+      'DO $$',
+      'BEGIN',
+      "  IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'accounts' AND column_name = 'email') THEN",
+      '    ALTER TABLE accounts DROP COLUMN email;',
+      '  END IF;',
+      'END',
+      '$$;',
+    ].join('\n'))
+    const refused = await start()
+    if (!('refusal' in refused)) throw new Error('expected a refusal')
+    expect(refused.refusal.code).toBe('unacknowledged')
+    expect(refused.refusal.data!.findings).toEqual([expect.objectContaining({ acknowledgeAs: '002_do_drop:drop-column', line: 4 })])
+    expect(await status()).toEqual({ '001_accounts': 'applied', '002_do_drop': 'pending' })
+    const ok = await start({ acknowledge: ['002_do_drop:drop-column'] })
+    if (!('jobId' in ok)) throw new Error(JSON.stringify(ok))
+    expect((await finished(ok.jobId)).status).toBe('succeeded')
+    const cols = await app.pool.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'accounts'")
+    expect(cols.rows.map((r) => r.column_name)).toEqual(['id'])
+  })
+
   it('honours an inline dbsafe:allow comment as the acknowledgement', async () => {
     write('003_truncate_cache', '-- dbsafe:allow truncate cache is rebuilt on start\nCREATE TABLE IF NOT EXISTS cache (k text);\n-- dbsafe:allow truncate cache is rebuilt on start\nTRUNCATE cache;\n')
     const ok = await start()

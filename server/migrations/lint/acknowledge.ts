@@ -7,6 +7,8 @@ export interface Allow {
   reason: string
   line: number
   statement: number
+  /** For a comment inside a DO block: the line of the statement it sits with there. */
+  at?: number
 }
 
 export interface AllowProblem {
@@ -14,6 +16,11 @@ export interface AllowProblem {
   /** Index of the statement the comment sits with, if any. */
   statement: number | null
   message: string
+}
+
+export interface ReadAllows {
+  allows: Allow[]
+  problems: AllowProblem[]
 }
 
 export type IndexedFinding = LintFinding & { statementIndex: number }
@@ -25,31 +32,36 @@ const USAGE = `write it as "-- ${MARKER} <rule> <reason>"`
  * Reads acknowledgement comments. A comment belongs to the statement it sits in, to the statement
  * it trails on the same line, or else to the next statement below it.
  */
-export function readAllows(comments: SqlComment[], statements: ParsedStatement[], lineAt: (byte: number) => number, knownRules: Set<string>): { allows: Allow[], problems: AllowProblem[] } {
-  const allows: Allow[] = []
-  const problems: AllowProblem[] = []
+export function readAllows(comments: SqlComment[], statements: ParsedStatement[], lineAt: (byte: number) => number, knownRules: Set<string>): ReadAllows {
+  const read: ReadAllows = { allows: [], problems: [] }
   for (const c of comments) {
-    const body = commentBody(c.text)
-    if (!body.startsWith(MARKER)) continue
-    const [ruleList = '', ...words] = body.slice(MARKER.length).trim().split(/\s+/)
-    const reason = words.join(' ').trim()
     const statement = ownerOf(c, statements, lineAt)
-    if (statement === null) {
-      problems.push({ line: c.line, statement, message: `"${MARKER}" after the last statement acknowledges nothing` })
-      continue
-    }
-    const rules = ruleList.split(',').filter(Boolean)
-    if (rules.length === 0 || reason === '') {
-      problems.push({ line: c.line, statement, message: `"${MARKER}" needs a rule id and a reason: ${USAGE}` })
-      continue
-    }
-    const unknown = rules.filter((r) => !knownRules.has(r))
-    if (unknown.length > 0) {
-      problems.push({ line: c.line, statement, message: `"${MARKER}" names unknown rule ${unknown.map((r) => `"${r}"`).join(', ')}` })
-    }
-    allows.push({ rules: rules.filter((r) => knownRules.has(r)), reason, line: c.line, statement })
+    readAllow(c, statement === null ? null : { statement }, knownRules, read)
   }
-  return { allows, problems }
+  return read
+}
+
+/** Reads one comment sitting with statement `owner` (null: none) into `out`, if it is an acknowledgement. */
+export function readAllow(c: { text: string, line: number }, owner: { statement: number, at?: number } | null, knownRules: Set<string>, out: ReadAllows): void {
+  const body = commentBody(c.text)
+  if (!body.startsWith(MARKER)) return
+  const [ruleList = '', ...words] = body.slice(MARKER.length).trim().split(/\s+/)
+  const reason = words.join(' ').trim()
+  if (owner === null) {
+    out.problems.push({ line: c.line, statement: null, message: `"${MARKER}" after the last statement acknowledges nothing` })
+    return
+  }
+  const { statement } = owner
+  const rules = ruleList.split(',').filter(Boolean)
+  if (rules.length === 0 || reason === '') {
+    out.problems.push({ line: c.line, statement, message: `"${MARKER}" needs a rule id and a reason: ${USAGE}` })
+    return
+  }
+  const unknown = rules.filter((r) => !knownRules.has(r))
+  if (unknown.length > 0) {
+    out.problems.push({ line: c.line, statement, message: `"${MARKER}" names unknown rule ${unknown.map((r) => `"${r}"`).join(', ')}` })
+  }
+  out.allows.push({ rules: rules.filter((r) => knownRules.has(r)), reason, line: c.line, ...owner })
 }
 
 /** Marks acknowledged findings (they stay in the list) and reports acknowledgements that match nothing. */
@@ -57,10 +69,10 @@ export function acknowledge(findings: IndexedFinding[], allows: Allow[], stateme
   const problems: AllowProblem[] = []
   for (const allow of allows) {
     for (const rule of allow.rules) {
-      const matches = findings.filter((f) => f.statementIndex === allow.statement && f.rule === rule)
+      const matches = findings.filter((f) => f.statementIndex === allow.statement && f.rule === rule && (allow.at === undefined || f.line === allow.at))
       for (const f of matches) f.acknowledged = { reason: allow.reason }
       if (matches.length === 0) {
-        const line = statements[allow.statement].line
+        const line = allow.at ?? statements[allow.statement].line
         problems.push({ line: allow.line, statement: allow.statement, message: `"${MARKER} ${rule}" matches no ${rule} finding on the statement at line ${line}` })
       }
     }

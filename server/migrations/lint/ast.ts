@@ -1,4 +1,4 @@
-import type { AlterTableCmd, AlterTableStmt, ColumnDef, Constraint, DefElem, Node, RangeVar } from 'libpg-query'
+import type { AlterTableCmd, AlterTableStmt, ColumnDef, Constraint, CreateTableAsStmt, DefElem, ExplainStmt, Node, RangeVar } from 'libpg-query'
 
 type KeysOfUnion<T> = T extends T ? keyof T : never
 /** A parse-tree node kind: the single key of a `{ DropStmt: {...} }` wrapper. */
@@ -8,6 +8,7 @@ export type NodeOf<K extends NodeTag> = Extract<Node, Record<K, unknown>> extend
 /**
  * Calls `visit` for every wrapped node (`{ Tag: {...} }`) in the tree, depth first. Fields typed as
  * one node kind (`relation: RangeVar`) carry no wrapper: they are descended into but not visited.
+ * Statements stored to run later (see notRunNow) are not descended into.
  */
 export function walk(value: unknown, visit: (tag: string, node: object) => void): void {
   if (Array.isArray(value)) {
@@ -16,9 +17,41 @@ export function walk(value: unknown, visit: (tag: string, node: object) => void)
   }
   if (value === null || typeof value !== 'object') return
   for (const [key, child] of Object.entries(value)) {
-    if (isTag(key) && child !== null && typeof child === 'object' && !Array.isArray(child)) visit(key, child)
+    if (isTag(key) && child !== null && typeof child === 'object' && !Array.isArray(child)) {
+      visit(key, child)
+      const skipped = notRunNow(key, child)
+      if (skipped) {
+        for (const [field, grandchild] of Object.entries(child)) if (!skipped.includes(field)) walk(grandchild, visit)
+        continue
+      }
+    }
     walk(child, visit)
   }
+}
+
+/**
+ * Fields holding SQL that the statement stores or describes without running it: a function's
+ * BEGIN ATOMIC body, a rule's actions, a prepared statement, a plain EXPLAIN, a view's query.
+ */
+function notRunNow(tag: string, node: object): string[] | null {
+  switch (tag) {
+    case 'CreateFunctionStmt': return ['sql_body']
+    case 'RuleStmt': return ['whereClause', 'actions']
+    case 'PrepareStmt': return ['query']
+    case 'ViewStmt': return ['query']
+    case 'ExplainStmt': return explainRuns(node as ExplainStmt) ? null : ['query']
+    case 'CreateTableAsStmt': return (node as CreateTableAsStmt).into?.skipData ? ['query'] : null
+    default: return null
+  }
+}
+
+// EXPLAIN ANALYZE executes the statement; EXPLAIN (ANALYZE false) does not.
+function explainRuns(node: ExplainStmt): boolean {
+  const analyze = defElems(node.options).find((d) => d.defname === 'analyze')
+  if (!analyze) return false
+  if (analyze.arg && 'Integer' in analyze.arg) return Boolean(analyze.arg.Integer.ival)
+  const value = analyze.arg && 'String' in analyze.arg ? analyze.arg.String.sval?.toLowerCase() : undefined
+  return !['false', 'off', 'no'].includes(value ?? 'true')
 }
 
 /** The statement's kind, e.g. `DropStmt`. */
@@ -78,6 +111,9 @@ export function defElems(list: Node[] | undefined): DefElem[] {
 export function hasOption(list: Node[] | undefined, name: string): boolean {
   return defElems(list).some((d) => d.defname === name)
 }
+
+/** Column types that create and own a sequence (a nextval() default). */
+export const SERIAL_TYPES = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2'])
 
 /** The last part of a function name: `pg_catalog.setval` → "setval". */
 export function funcName(names: Node[] | undefined): string {

@@ -12,8 +12,8 @@ import { concurrentIndexRetry } from './rules/concurrent-index-retry'
 import { createIndexNonConcurrent } from './rules/create-index-non-concurrent'
 import { dataChangeUnderLock } from './rules/data-change-under-lock'
 import { deleteWithoutWhere } from './rules/delete-without-where'
-import { doBlock } from './rules/do-block'
-import { doBlockDestructive } from './rules/do-block-destructive'
+import { doBlockDynamicSql } from './rules/do-block-dynamic-sql'
+import { doBlockUnchecked } from './rules/do-block-unchecked'
 import { dropColumn } from './rules/drop-column'
 import { dropDatabase } from './rules/drop-database'
 import { dropIndexNonConcurrent } from './rules/drop-index-non-concurrent'
@@ -45,7 +45,8 @@ export const rules: Rule[] = [
   alterColumnType, sequenceRestart, dropOwned, reassignOwned, privilegeChange, roleChange, ownerChange,
   createIndexNonConcurrent, dropIndexNonConcurrent, addConstraintValidates, setNotNull,
   addColumnVolatileDefault, addColumnNotNullNoDefault, addColumnGeneratedStored, addColumnReferences,
-  addConstraintBuildsIndex, validateInSameTransaction, dataChangeUnderLock, concurrentIndexRetry, rename, vacuumFull, cluster, lockTable, doBlockDestructive, transactionControl,
+  addConstraintBuildsIndex, validateInSameTransaction, dataChangeUnderLock, concurrentIndexRetry, rename, vacuumFull, cluster, lockTable,
+  doBlockDynamicSql, doBlockUnchecked, transactionControl,
   nonIdempotentCreateTable, nonIdempotentCreateIndex, nonIdempotentAddColumn, insertWithoutOnConflict,
-  nonTransactional, ownTransaction, doBlock,
+  nonTransactional, ownTransaction,
 ]

@@ -1,8 +1,10 @@
 import type { Node } from 'libpg-query'
 import type { LintFinding, LintSeverity, TableStats } from '~contract/migrations'
-import { acknowledge, readAllows, type AllowProblem, type IndexedFinding } from './acknowledge'
-import { relationName, walk } from './ast'
+import { acknowledge, readAllow, readAllows, type AllowProblem, type IndexedFinding } from './acknowledge'
+import { walk } from './ast'
 import { describeTable } from './describe'
+import { analyseDoBody } from './do-body'
+import { FileObjects } from './file-objects'
 import { rules as defaultRules } from './index'
 import { liveLookup, type LiveFacts, type LiveQuestions } from './live-facts'
 import type { Rule, RuleContext } from './rule'
@@ -22,8 +24,9 @@ export interface LintContext {
 const RANK: Record<LintSeverity, number> = { destructive: 0, warning: 1, info: 2 }
 
 /**
- * Lints a migration file statement by statement with the PostgreSQL parser. A file that does not
- * parse yields one `parse-error` finding (destructive: it must not run) and nothing else.
+ * Lints a migration file statement by statement with the PostgreSQL parser, and with them the
+ * statements a DO block runs. A file that does not parse yields one `parse-error` finding
+ * (destructive: it must not run) and nothing else.
  */
 export async function lintSql(sql: string, context: LintContext = {}, rules: Rule[] = defaultRules): Promise<LintFinding[]> {
   const file = await parseFile(sql)
@@ -32,45 +35,77 @@ export async function lintSql(sql: string, context: LintContext = {}, rules: Rul
     return [{ rule: 'parse-error', severity: 'destructive', message: `${message}: the file cannot run as written.`, line, statement: lineText }]
   }
   const { statements, comments, lineAt } = file
-  const created: string[] = []
+  const objects = new FileObjects()
+  const prepared = new Map<string, Node>()
   const findings: IndexedFinding[] = []
+  const known = new Set(rules.map((r) => r.id))
+  const allowed = readAllows(comments, statements, lineAt, known)
   const visitors = visitorsByTag(rules)
   // One context per rule for the whole file, reporting on the statement being visited: no
   // per-statement allocations, which add up over 100,000 statements × 30 rules.
-  let current = { stmt: statements[0], index: 0 }
+  let current: Unit
   const live = liveLookup(context.facts, context.questions, context.tableStats)
   const contexts = new Map<Rule, RuleContext>(rules.map((rule) => [rule, {
-    createdInFile: (name) => created.some((c) => sameRelation(c, name)),
+    createdInFile: (name) => objects.created(name),
+    columnInFile: (table, column) => objects.column(table, column),
     describe: (name) => describeTable(name, context.tableStats?.get(name)),
-    lineAt,
+    lineAt: (byte) => current.lineAt(byte),
     live,
+    get within() { return current.within },
     serverVersionNum: context.serverVersionNum,
-    report: (message, tables) => findings.push({
-      rule: rule.id, severity: rule.severity, message, line: current.stmt.line, statement: current.stmt.sql, statementIndex: current.index,
+    report: (message, tables, line) => findings.push({
+      rule: rule.id, severity: rule.severity, message: current.within ? `${current.within}: ${message}` : message,
+      line: line ?? current.line, statement: current.sql, statementIndex: current.index,
       ...(tables?.length ? { tables } : {}),
     }),
   }]))
+  const unitOf = (stmt: ParsedStatement, index: number): Unit => ({ node: stmt.node, sql: stmt.sql, line: stmt.line, lineAt, index, within: null })
   for (const rule of rules.filter((r) => r.file)) {
     const ctx = contexts.get(rule)!
     rule.file!(statements, { ...ctx, report: (index, message) => {
-      current = { stmt: statements[index], index }
+      current = unitOf(statements[index], index)
       ctx.report(message)
     } })
   }
-  statements.forEach((stmt, index) => {
-    current = { stmt, index }
-    for (const rule of rules) rule.statement?.(stmt.node, contexts.get(rule)!)
+  const lintUnit = (unit: Unit) => {
+    current = unit
+    for (const rule of rules) rule.statement?.(unit.node, contexts.get(rule)!)
     // One walk of the statement's tree for all rules, not one per rule.
-    walk(stmt.node, (tag, child) => {
+    walk(unit.node, (tag, child) => {
       for (const [rule, visit] of visitors.get(tag) ?? []) visit(child, contexts.get(rule)!)
     })
-    created.push(...createdBy(stmt.node))
-  })
-  const known = new Set(rules.map((r) => r.id))
-  const { allows, problems } = readAllows(comments, statements, lineAt, known)
-  problems.push(...acknowledge(findings, allows, statements))
+    objects.record(unit.node, unit.line)
+    for (const inner of runsWithin(unit)) lintUnit(inner)
+  }
+  // The statements a statement runs besides itself: a DO block's body, a prepared statement's query.
+  const runsWithin = (unit: Unit): Unit[] => {
+    const { node } = unit
+    if ('DoStmt' in node) {
+      const body = analyseDoBody(node.DoStmt, unit.lineAt)
+      for (const c of body.comments) readAllow(c, { statement: unit.index, ...(c.owner === null ? {} : { at: c.owner }) }, known, allowed)
+      return body.statements.map((s) => ({ ...s, index: unit.index, within: 'in a DO block' }))
+    }
+    if ('PrepareStmt' in node && node.PrepareStmt.name && node.PrepareStmt.query) prepared.set(node.PrepareStmt.name, node.PrepareStmt.query)
+    const name = 'ExecuteStmt' in node ? node.ExecuteStmt.name ?? '' : ''
+    const query = prepared.get(name)
+    return query ? [{ ...unit, node: query, within: unit.within ?? `run by EXECUTE ${name}` }] : []
+  }
+  statements.forEach((stmt, index) => lintUnit(unitOf(stmt, index)))
+  const problems = [...allowed.problems, ...acknowledge(findings, allowed.allows, statements)]
   const all: LintFinding[] = [...findings.map(({ statementIndex: _, ...f }) => f), ...problems.map((p) => allowFinding(p, statements))]
   return all.sort((a, b) => a.line - b.line || RANK[a.severity] - RANK[b.severity])
+}
+
+/** A statement the rules check: one of the file, or one a DO block or EXECUTE runs within it. */
+interface Unit {
+  node: Node
+  sql: string
+  line: number
+  lineAt: (byteOffset: number) => number
+  /** Index of the file's statement it belongs to (acknowledgement comments sit with those). */
+  index: number
+  /** Where it runs when not as a statement of the file, e.g. "in a DO block". */
+  within: string | null
 }
 
 type Visitor = (n: object, c: RuleContext) => void
@@ -83,25 +118,6 @@ function visitorsByTag(rules: Rule[]): Map<string, [Rule, Visitor][]> {
     }
   }
   return byTag
-}
-
-/** Relations a statement creates: later statements of the file lock nobody out of them. */
-function createdBy(node: Node): string[] {
-  if ('CreateStmt' in node) return [relationName(node.CreateStmt.relation)]
-  if ('CreateTableAsStmt' in node) return [relationName(node.CreateTableAsStmt.into?.rel)]
-  if ('IndexStmt' in node && node.IndexStmt.idxname) {
-    const schema = node.IndexStmt.relation?.schemaname
-    return [schema ? `${schema}.${node.IndexStmt.idxname}` : node.IndexStmt.idxname]
-  }
-  return []
-}
-
-// "events" and "public.events" are taken as the same relation: the file cannot tell which schema
-// an unqualified name resolves to, and erring this way only spares a warning.
-function sameRelation(a: string, b: string): boolean {
-  if (a === b) return true
-  const bare = (n: string) => n.slice(n.lastIndexOf('.') + 1)
-  return bare(a) === bare(b) && (!a.includes('.') || !b.includes('.'))
 }
 
 function allowFinding(p: AllowProblem, statements: ParsedStatement[]): LintFinding {

@@ -1,6 +1,6 @@
 import type { ColumnDef, FuncCall } from 'libpg-query'
 import type { Rule, RuleContext } from '../rule'
-import { addedColumns, dottedName, funcName, relationName, walk } from '../ast'
+import { addedColumns, dottedName, funcName, relationName, SERIAL_TYPES, walk } from '../ast'
 
 // Since PostgreSQL 11 a constant or stable default (now()) is stored once; a volatile one must be
 // computed per row, which rewrites the whole table.
@@ -20,7 +20,6 @@ const STABLE = new Set([
   'jsonb_build_object', 'json_build_array', 'jsonb_build_array', 'array_fill', 'string_to_array', 'int4range',
   'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange', 'to_tsvector',
 ])
-const SERIAL = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2'])
 
 export const addColumnVolatileDefault: Rule = {
   id: 'add-column-volatile-default',
@@ -45,7 +44,7 @@ export const addColumnVolatileDefault: Rule = {
 
 function rewriteCause(col: ColumnDef, ctx: RuleContext): { volatile?: string, unchecked?: string } | null {
   const type = dottedName(col.typeName?.names).toLowerCase()
-  if (SERIAL.has(type)) return { volatile: `type ${type} (a nextval() default)` }
+  if (SERIAL_TYPES.has(type)) return { volatile: `type ${type} (a nextval() default)` }
   for (const c of col.constraints ?? []) {
     if (!('Constraint' in c)) continue
     if (c.Constraint.contype === 'CONSTR_IDENTITY') return { volatile: 'GENERATED … AS IDENTITY' }

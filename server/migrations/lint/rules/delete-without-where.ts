@@ -7,8 +7,8 @@ export const deleteWithoutWhere: Rule = {
   summary: 'DELETE without WHERE deletes every row',
   visit: {
     DeleteStmt: (node, ctx) => {
-      if (node.whereClause) return
       const name = relationName(node.relation)
+      if (node.whereClause || ctx.createdInFile(name)) return
       ctx.report(`DELETE FROM ${ctx.describe(name)} has no WHERE: it deletes every row.`, [name])
     },
   },

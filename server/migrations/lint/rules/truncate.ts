@@ -7,7 +7,8 @@ export const truncate: Rule = {
   summary: 'TRUNCATE deletes every row',
   visit: {
     TruncateStmt: (node, ctx) => {
-      const names = rangeVarNames(node.relations)
+      const names = rangeVarNames(node.relations).filter((n) => !ctx.createdInFile(n))
+      if (names.length === 0) return
       const cascade = node.behavior === 'DROP_CASCADE' ? ' CASCADE also empties every table with a foreign key to it.' : ''
       ctx.report(`TRUNCATE ${names.map(ctx.describe).join(', ')} deletes every row.${cascade}`, names)
     },
