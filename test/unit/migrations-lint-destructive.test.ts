@@ -136,7 +136,8 @@ describe('destructive rules', () => {
 
   it('says when the file does not show the type a column is converted from', async () => {
     const [f] = await lintSql('ALTER TABLE users ALTER COLUMN nick TYPE text;')
-    expect(f.message).toBe('ALTER COLUMN nick TYPE text on users converts it from a type this file does not declare: taken as a conversion that can truncate or reject values, and rewrites the table under an ACCESS EXCLUSIVE lock.')
+    expect(f.message).toContain('ALTER COLUMN nick TYPE text on users converts it from a type this file does not declare (no live target to check)')
+    expect(f.message).toContain('can truncate or reject values')
   })
 
   it('says IF EXISTS still drops data and names every table', async () => {

@@ -43,7 +43,9 @@ export async function lintSql(sql: string, context: LintContext = {}, rules: Rul
   const visitors = visitorsByTag(rules)
   // One context per rule for the whole file, reporting on the statement being visited: no
   // per-statement allocations, which add up over 100,000 statements × 30 rules.
-  let current: Unit
+  const unitOf = (stmt: ParsedStatement, index: number): Unit => ({ node: stmt.node, sql: stmt.sql, line: stmt.line, lineAt, index, within: null })
+  // The unit rules report on; file-level rules see the first statement's until they report.
+  let current: Unit = statements.length ? unitOf(statements[0], 0) : { node: {} as Node, sql: '', line: 1, lineAt, index: 0, within: null }
   const live = liveLookup(context.facts, context.questions, context.tableStats)
   const contexts = new Map<Rule, RuleContext>(rules.map((rule) => [rule, {
     createdInFile: (name) => objects.created(name),
@@ -59,7 +61,6 @@ export async function lintSql(sql: string, context: LintContext = {}, rules: Rul
       ...(tables?.length ? { tables } : {}),
     }),
   }]))
-  const unitOf = (stmt: ParsedStatement, index: number): Unit => ({ node: stmt.node, sql: stmt.sql, line: stmt.line, lineAt, index, within: null })
   for (const rule of rules.filter((r) => r.file)) {
     const ctx = contexts.get(rule)!
     rule.file!(statements, { ...ctx, report: (index, message) => {
