@@ -17,21 +17,21 @@ function envFile(text: string, mode = 0o640) {
 const state = (file: string) => skipMigrationsState(readEnvFile(file))
 
 describe('SKIP_MIGRATIONS toggle', () => {
-  it('turns a near-miss duplicate into one exact line, keeping every other line and comment', () => {
+  it('gives the exact value to the duplicate dotenv reads (the last), leaving the earlier one and every other byte', () => {
     const original = '# production\nDATABASE_TYPE=postgresql\nSKIP_MIGRATIONS=true  # <-- KEY SETTING\nDB_USER=app\nDB_PASSWORD="p#ss word"\n\n# appended later\nSKIP_MIGRATIONS=TRUE\n'
     const { file } = envFile(original)
     const { backup } = setSkipMigrations(file, true, new Date('2026-11-24T10:11:12.345Z'))
-    expect(readFileSync(file, 'utf8')).toBe('# production\nDATABASE_TYPE=postgresql\nSKIP_MIGRATIONS=true  # <-- KEY SETTING\nDB_USER=app\nDB_PASSWORD="p#ss word"\n\n# appended later\n')
-    expect(state(file)).toMatchObject({ effective: true, warnings: [] })
+    expect(readFileSync(file, 'utf8')).toBe(original.replace('SKIP_MIGRATIONS=TRUE', 'SKIP_MIGRATIONS=true'))
+    expect(state(file)).toMatchObject({ effective: true, warnings: [expect.objectContaining({ code: 'duplicate-key' })] })
     expect(backup).toBe(`${file}.bak-20261124T101112.345Z`)
     expect(readFileSync(backup, 'utf8')).toBe(original)
     expect(readEnvFile(file).values.DB_PASSWORD).toBe('p#ss word')
   })
 
-  it('turns migrations back on with an explicit false and keeps `export`', () => {
+  it('turns migrations back on with an explicit false and keeps `export` and the quotes', () => {
     const { file } = envFile('export SKIP_MIGRATIONS="true"\nDB_NAME=x\n')
     setSkipMigrations(file, false)
-    expect(readFileSync(file, 'utf8')).toBe('export SKIP_MIGRATIONS=false\nDB_NAME=x\n')
+    expect(readFileSync(file, 'utf8')).toBe('export SKIP_MIGRATIONS="false"\nDB_NAME=x\n')
     expect(state(file).effective).toBe(false)
   })
 
