@@ -61,7 +61,7 @@ export function setSkipMigrations(path: string, enabled: boolean, now = new Date
  */
 export function withSkipMigrations(text: string, enabled: boolean): string {
   const value = enabled ? 'true' : 'false'
-  const winner = dotenvAssignments(text).findLast((a) => a.key === KEY)
+  const winner = dotenvAssignments(text).filter((a) => a.key === KEY).at(-1)
   if (winner?.multiline) {
     refuse('multiline-value', `${KEY} on line ${winner.line} is a quoted value over several lines; dbsafe rewrites only a value on one line. Edit the env file by hand.`, { line: winner.line })
   }

@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { queryRows } from '../support/db'
 import { json } from '../support/http'
@@ -9,8 +11,19 @@ describe('PUT /api/targets/:target/skip-migrations (guarded)', () => {
   let c: ConsoleFixture
   let admin: string
   let viewer: string
+  // A release layout (live/.env -> ../shared/.env) and a read-only env file.
+  const root = mkdtempSync(join(tmpdir(), 'dbsafe-toggle-layout-'))
+  const shared = join(root, 'shared', '.env')
+  const live = join(root, 'live', '.env')
+  const locked = join(root, 'locked', '.env')
   beforeAll(async () => {
-    c = await startConsoleFixture({ extraTargets: [{ id: 'no-env', label: 'No env', envFile: '/nonexistent/.env', migrationsDir: '/tmp', backupsDir: '/tmp' }] })
+    for (const d of ['shared', 'live', 'locked']) mkdirSync(join(root, d))
+    writeFileSync(shared, 'DB_NAME=app\r\nSKIP_MIGRATIONS=false # paused by hand\r\n')
+    symlinkSync('../shared/.env', live)
+    writeFileSync(locked, 'SKIP_MIGRATIONS=false\n')
+    chmodSync(locked, 0o444)
+    const extra = (id: string, envFile: string) => ({ id, label: id, envFile, migrationsDir: '/tmp', backupsDir: '/tmp' })
+    c = await startConsoleFixture({ extraTargets: [extra('no-env', '/nonexistent/.env'), extra('linked', live), extra('locked', locked)] })
     admin = await c.login('admin', c.adminPassword)
     await c.request('/api/users', { method: 'POST', cookie: admin, body: { username: 'viv', password: 'viewer-password', role: 'viewer' } })
     viewer = await c.login('viv', 'viewer-password')
@@ -66,11 +79,32 @@ describe('PUT /api/targets/:target/skip-migrations (guarded)', () => {
     await refused()
     await offAndOn()
     await noEnvFile()
-    const rows = await queryRows(c.consoleDatabaseUrl, "SELECT actor, target, params, outcome FROM audit_log WHERE action = 'skip-migrations.set' ORDER BY id")
+    const rows = await queryRows(c.consoleDatabaseUrl, "SELECT actor, target, params, outcome FROM audit_log WHERE action = 'skip-migrations.set' AND target IN ('main', 'no-env') ORDER BY id")
     expect(rows.map((r) => [r.actor, r.target, r.outcome.split(':')[0]])).toEqual([
       ['viv', 'main', 'refused 403'], ['admin', 'main', 'refused 400'], ['admin', 'main', 'refused 400'],
       ['admin', 'main', 'ok'], ['admin', 'main', 'ok'], ['admin', 'no-env', 'refused 409'],
     ])
     expect(rows[3].params).toEqual({ enabled: false })
+  })
+
+  it('rewrites the file behind a symlinked env file and leaves the link (live/.env -> shared/.env)', async () => {
+    const res = await put(admin, { enabled: true, confirm: 'linked' }, 'linked')
+    expect(res.status).toBe(200)
+    expect(await json(res)).toMatchObject({ value: 'true', effective: true, backup: expect.stringContaining(`${shared}.bak-`) })
+    expect(lstatSync(live).isSymbolicLink()).toBe(true)
+    expect(readlinkSync(live)).toBe('../shared/.env')
+    expect(readFileSync(shared, 'utf8')).toBe('DB_NAME=app\r\nSKIP_MIGRATIONS=true # paused by hand\r\n')
+    expect(readdirSync(join(root, 'live'))).toEqual(['.env'])
+  })
+
+  it('answers 409 with the reason for a read-only env file, changing nothing and leaving no file behind', async () => {
+    const res = await put(admin, { enabled: true, confirm: 'locked' }, 'locked')
+    expect(res.status).toBe(409)
+    const body = await json(res)
+    expect(body.message).toContain(`${locked} is read-only (mode 0444)`)
+    expect(body.data).toMatchObject({ code: 'not-writable' })
+    expect(readFileSync(locked, 'utf8')).toBe('SKIP_MIGRATIONS=false\n')
+    expect(statSync(locked).mode & 0o777).toBe(0o444)
+    expect(readdirSync(join(root, 'locked'))).toEqual(['.env'])
   })
 })

@@ -128,7 +128,7 @@ describe('SKIP_MIGRATIONS toggle on generated env files', () => {
       try {
         expectOnlyTheValueChanged(text, after, value)
       } catch (err) {
-        throw new Error(`seed ${seed}: ${JSON.stringify(text)} → ${JSON.stringify(after)}: ${(err as Error).message}`)
+        throw new Error(`seed ${seed}: ${JSON.stringify(text)} → ${JSON.stringify(after)}: ${(err as Error).message}`, { cause: err })
       }
       for (const f of Object.keys(features)) done[f] = (done[f] ?? 0) + 1
     }
@@ -148,7 +148,7 @@ describe('SKIP_MIGRATIONS toggle on generated env files', () => {
       const file = join(dir, `${seed}.env`)
       writeFileSync(file, text)
       const names = readdirSync(dir).sort()
-      let expected: string | null = null
+      let expected: string
       try {
         expected = withSkipMigrations(text, enabled)
       } catch {
