@@ -35,7 +35,7 @@ export async function reserveAttempt(pool: pg.Pool, username: string, ip: string
     await client.query('INSERT INTO login_throttle (key) SELECT unnest($1::text[]) ON CONFLICT (key) DO NOTHING', [names])
     const { rows } = await client.query<{ key: string, failures: number, stale: boolean, wait: number }>(
       `SELECT key, failures, last_at < now() - $2::interval AS stale,
-              ceil(extract(epoch FROM next_at - now()))::int AS wait
+              CASE WHEN next_at > now() THEN ceil(extract(epoch FROM next_at - now()))::int ELSE 0 END AS wait
        FROM login_throttle WHERE key = ANY($1) ORDER BY key COLLATE "C" FOR UPDATE`, [names, FORGET])
     const known = await knownAddress(client, username, ip)
     const blocking = rows.filter((r) => r.wait > 0 && !(r.key === keys.account && known))
@@ -46,8 +46,11 @@ export async function reserveAttempt(pool: pg.Pool, username: string, ip: string
     const free = new Map(Object.entries(keys).map(([kind, key]) => [key, FREE[kind as keyof Keys]]))
     const counts = rows.map((r) => (r.stale ? 1 : r.failures + 1))
     const delays = rows.map((r, i) => backoffSeconds(counts[i], free.get(r.key)!))
+    // next_at moves only when a back-off starts: a transaction that waited for these locks began earlier
+    // than the one it waited for, and must not read that one's now() as a back-off still running.
     await client.query(
-      `UPDATE login_throttle t SET failures = k.n, last_at = now(), next_at = now() + make_interval(secs => k.delay)
+      `UPDATE login_throttle t SET failures = k.n, last_at = now(),
+         next_at = CASE WHEN k.delay > 0 THEN now() + make_interval(secs => k.delay) ELSE t.next_at END
        FROM unnest($1::text[], $2::int[], $3::float8[]) AS k(key, n, delay) WHERE t.key = k.key`,
       [rows.map((r) => r.key), counts, delays])
     await client.query('COMMIT')

@@ -186,7 +186,7 @@ export const consoleMigrations: { name: string, sql: string }[] = [
         key text PRIMARY KEY,
         failures int NOT NULL DEFAULT 0,
         last_at timestamptz NOT NULL DEFAULT now(),
-        next_at timestamptz NOT NULL DEFAULT now()
+        next_at timestamptz NOT NULL DEFAULT '-infinity'
       );
       -- Addresses an account logged in from: a right password from one of them passes the account's back-off.
       CREATE TABLE login_known_addresses (
