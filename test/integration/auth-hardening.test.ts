@@ -22,7 +22,6 @@ describe('login limits and sessions under attack', () => {
 
   const login = (from: string, username: string, password: string, headers?: Record<string, string>) =>
     requestFrom(from, `${c.url}/api/auth/login`, { method: 'POST', body: { username, password }, headers })
-  const cookieOf = (res: Response) => res.headers.getSetCookie().map((s) => s.split(';')[0]).join('; ')
   const count = (responses: Response[], status: number) => responses.filter((r) => r.status === status).length
   async function addUser(username: string, password: string, role = 'viewer'): Promise<number> {
     const res = await c.request('/api/users', { method: 'POST', cookie: admin, body: { username, password, role } })
@@ -94,7 +93,7 @@ describe('login limits and sessions under attack', () => {
     const https = { 'x-forwarded-proto': 'https' }
     expect((await login(PROXY, 'ursula', 'ursula-password', https)).headers.getSetCookie()[0]).toMatch(/;\s*Secure/i)
     expect((await login('127.0.0.12', 'ursula', 'ursula-password', https)).headers.getSetCookie()[0]).not.toMatch(/Secure/i)
-    const forwarded = { ...https, 'x-forwarded-host': 'console.example', origin: 'https://console.example' }
+    const forwarded = { ...https, 'x-forwarded-host': 'console.example', 'origin': 'https://console.example' }
     expect((await login(PROXY, 'ursula', 'ursula-password', forwarded)).status).toBe(200)
     expect((await login('127.0.0.12', 'ursula', 'ursula-password', forwarded)).status).toBe(403)
   })
