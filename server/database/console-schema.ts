@@ -188,6 +188,7 @@ export const consoleMigrations: { name: string, sql: string }[] = [
         last_at timestamptz NOT NULL DEFAULT now(),
         next_at timestamptz NOT NULL DEFAULT '-infinity'
       );
+      CREATE INDEX login_throttle_last_at ON login_throttle (last_at);
       -- Addresses an account logged in from: a right password from one of them passes the account's back-off.
       CREATE TABLE login_known_addresses (
         user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
