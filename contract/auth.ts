@@ -9,13 +9,21 @@ export const loginBodySchema = z.strictObject({
   username: z.string().min(1, { error: 'required' }).max(64),
   password: z.string().min(1, { error: 'required' }).max(1024),
 })
+const newPasswordSchema = z.string().min(12, { error: 'at least 12 characters' }).max(1024)
+const roleSchema = z.enum(ROLES, { error: `one of ${ROLES.join(', ')}` })
 export const createUserBodySchema = z.strictObject({
   username: usernameSchema,
-  password: z.string().min(12, { error: 'at least 12 characters' }).max(1024),
-  role: z.enum(ROLES, { error: `one of ${ROLES.join(', ')}` }),
+  password: newPasswordSchema,
+  role: roleSchema,
 })
+/** An admin's change to a user; either change ends that user's sessions. */
+export const updateUserBodySchema = z.strictObject({
+  password: newPasswordSchema.optional(),
+  role: roleSchema.optional(),
+}).refine((b) => b.password !== undefined || b.role !== undefined, { error: 'give a new password or role' })
 export type LoginBody = z.infer<typeof loginBodySchema>
 export type CreateUserBody = z.infer<typeof createUserBodySchema>
+export type UpdateUserBody = z.infer<typeof updateUserBodySchema>
 
 export interface SessionUser { id: number, username: string, role: Role }
 export interface UserRow extends SessionUser { createdAt: string, lastLoginAt: string | null }

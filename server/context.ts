@@ -1,10 +1,12 @@
-import { randomBytes } from 'node:crypto'
+import type { BlockList } from 'node:net'
 import type pg from 'pg'
+import { loadSessionSecret } from './auth/session-secret'
 import { bootstrapAdmin } from './auth/users'
 import type { TargetConfig } from './config/schema'
 import { loadConfig } from './config/load'
 import { migrateConsole } from './database/migrate-console'
 import { poolFor } from './database/pools'
+import { proxyList } from './http/proxies'
 import { markInterruptedJobs } from './jobs/run'
 
 export interface ConsoleContext {
@@ -12,23 +14,26 @@ export interface ConsoleContext {
   targets: TargetConfig[]
   db: pg.Pool
   sessionSecret: string
+  /** Peers whose X-Forwarded-* headers are believed. */
+  trustedProxies: BlockList
 }
 
 let ready: Promise<ConsoleContext> | undefined
 
 /**
- * Start-up: config first (synchronously, so a bad file stops the process before it listens),
- * then the console database is migrated and the first admin bootstrapped in the background.
+ * Start-up: config and session secret first (synchronously, so a bad file stops the process before it
+ * listens), then the console database is migrated and the first admin bootstrapped in the background.
  */
 export function startConsole(env: NodeJS.ProcessEnv = process.env): Promise<ConsoleContext> {
   const config = loadConfig(env.DBSAFE_CONFIG || './dbsafe.config.json', env)
+  const sessionSecret = loadSessionSecret(env, config.sessionSecretFile)
+  const trustedProxies = proxyList(config.trustedProxies)
   ready = (async () => {
     const db = poolFor({ connectionString: config.consoleDatabaseUrl })
     await migrateConsole(db)
     await bootstrapAdmin(db, env.DBSAFE_ADMIN_PASSWORD)
     await markInterruptedJobs(db)
-    const sessionSecret = env.DBSAFE_SESSION_SECRET || await storedSessionSecret(db)
-    return { configFile: config.file, targets: config.targets, db, sessionSecret }
+    return { configFile: config.file, targets: config.targets, db, sessionSecret, trustedProxies }
   })()
   return ready
 }
@@ -36,13 +41,4 @@ export function startConsole(env: NodeJS.ProcessEnv = process.env): Promise<Cons
 export function useConsole(): Promise<ConsoleContext> {
   if (!ready) throw new Error('console not started')
   return ready
-}
-
-// Without DBSAFE_SESSION_SECRET, one random secret is kept in the console database, so sessions
-// survive restarts and every instance behind a load balancer seals cookies alike.
-async function storedSessionSecret(db: pg.Pool): Promise<string> {
-  await db.query(`INSERT INTO settings (key, value) VALUES ('session_secret', $1) ON CONFLICT (key) DO NOTHING`,
-    [randomBytes(32).toString('base64url')])
-  const { rows } = await db.query<{ value: string }>(`SELECT value FROM settings WHERE key = 'session_secret'`)
-  return rows[0].value
 }

@@ -30,6 +30,17 @@ export async function findCredentials(pool: pg.Pool, username: string): Promise<
   return rows[0] ?? null
 }
 
+/** Sets a new password and/or role and ends the user's sessions in the same statement, so no old cookie outlives the change. */
+export async function updateUser(pool: pg.Pool, id: number, change: { password?: string, role?: Role }): Promise<UserRow | null> {
+  const hash = change.password === undefined ? null : await hashPassword(change.password)
+  const { rows } = await pool.query(
+    `WITH changed AS (
+       UPDATE users SET password_hash = coalesce($2, password_hash), role = coalesce($3, role) WHERE id = $1 RETURNING *),
+     ended AS (DELETE FROM sessions WHERE user_id IN (SELECT id FROM changed))
+     SELECT ${USER_COLUMNS} FROM changed`, [id, hash, change.role ?? null])
+  return rows[0] ?? null
+}
+
 export async function deleteUser(pool: pg.Pool, id: number): Promise<boolean> {
   const { rowCount } = await pool.query('DELETE FROM users WHERE id = $1', [id])
   return rowCount === 1

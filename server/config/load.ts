@@ -8,7 +8,7 @@ export class ConfigError extends Error {}
  * Reads and validates the config file. Relative paths inside it are resolved against the file's own
  * directory, so a config can be moved with its env file, migrations and backups.
  */
-export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config & { file: string, consoleDatabaseUrl: string } {
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config & { file: string, consoleDatabaseUrl: string, sessionSecretFile: string } {
   const path = resolve(file)
   let raw: unknown
   try {
@@ -31,7 +31,10 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   const targets = parsed.data.targets.map((t) => ({
     ...t, envFile: abs(t.envFile), migrationsDir: abs(t.migrationsDir), backupsDir: abs(t.backupsDir),
   }))
-  return { ...parsed.data, targets, consoleDatabaseUrl, file: path }
+  const sessionSecretFile = env.DBSAFE_SESSION_SECRET_FILE
+    ? resolve(env.DBSAFE_SESSION_SECRET_FILE)
+    : abs(parsed.data.sessionSecretFile ?? '.dbsafe-session-secret')
+  return { ...parsed.data, targets, consoleDatabaseUrl, sessionSecretFile, file: path }
 }
 
 export function formatPath(path: PropertyKey[]): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isAddressOrCidr } from '../http/proxies'
 import { checklistOverridesSchema } from '../checklists/overrides'
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'a lowercase slug (a-z, 0-9, -)' })
@@ -85,6 +86,10 @@ export const targetConfigSchema = z.strictObject({
 
 export const configSchema = z.strictObject({
   consoleDatabaseUrl: pgUrl.optional(),
+  /** Reverse proxies (IPs or CIDRs) whose X-Forwarded-For/-Proto/-Host are believed; from anyone else they are ignored. */
+  trustedProxies: z.array(z.string().refine(isAddressOrCidr, { error: 'an IP address or CIDR such as 10.0.0.0/8' })).max(100).default([]),
+  /** File holding the key that seals session cookies; default .dbsafe-session-secret next to this config file. */
+  sessionSecretFile: z.string().min(1).optional(),
   targets: z.array(targetConfigSchema).min(1, { error: 'at least one target' })
     .refine((ts) => new Set(ts.map((t) => t.id)).size === ts.length, { error: 'target ids must be unique' }),
 })

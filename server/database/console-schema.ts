@@ -169,4 +169,36 @@ export const consoleMigrations: { name: string, sql: string }[] = [
       CREATE INDEX migration_rehearsals_target ON migration_rehearsals (target, finished_at DESC);
     `,
   },
+  {
+    name: '008_sessions_login_throttle',
+    sql: `
+      -- Server-side sessions: the cookie carries a random id whose hash is the key, so deleting the row ends it.
+      CREATE TABLE sessions (
+        id_hash text PRIMARY KEY,
+        user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX sessions_user ON sessions (user_id);
+      CREATE INDEX sessions_expires ON sessions (expires_at);
+      -- Login back-off, one row per key (an address, an account, an account from an address).
+      CREATE TABLE login_throttle (
+        key text PRIMARY KEY,
+        failures int NOT NULL DEFAULT 0,
+        last_at timestamptz NOT NULL DEFAULT now(),
+        next_at timestamptz NOT NULL DEFAULT '-infinity'
+      );
+      CREATE INDEX login_throttle_last_at ON login_throttle (last_at);
+      -- Addresses an account logged in from: a right password from one of them passes the account's back-off.
+      CREATE TABLE login_known_addresses (
+        user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        ip text NOT NULL,
+        last_ok_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (user_id, ip)
+      );
+      DROP TABLE login_failures;
+      -- The cookie key now lives outside this database (env or file); the old one is not kept.
+      DELETE FROM settings WHERE key = 'session_secret';
+    `,
+  },
 ]

@@ -6,7 +6,7 @@ import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 
 // Walks every file under server/api, so a route added later cannot forget the session rule.
 const routes = apiRoutes()
-const ADMIN_ONLY = ['GET /api/users', 'POST /api/users', 'DELETE /api/users/1']
+const ADMIN_ONLY = ['GET /api/users', 'POST /api/users', 'PATCH /api/users/1', 'DELETE /api/users/1']
 
 describe('every API route needs a session', () => {
   let c: ConsoleFixture
@@ -41,7 +41,7 @@ describe('every API route needs a session', () => {
 
   it.each(ADMIN_ONLY)('%s → 403 for a viewer', async (key) => {
     const [method, path] = key.split(' ')
-    const res = await c.request(path, { method, cookie: viewer, body: method === 'POST' ? { username: 'z', password: 'zzzzzzzzzzzzzz', role: 'viewer' } : undefined })
+    const res = await c.request(path, { method, cookie: viewer, body: ['POST', 'PATCH'].includes(method) ? { username: 'z', password: 'zzzzzzzzzzzzzz', role: 'viewer' } : undefined })
     expect(res.status).toBe(403)
   })
 })

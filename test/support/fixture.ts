@@ -51,10 +51,15 @@ export function targetConfigFor(fx: TargetFixture, settings: Partial<TargetConfi
   return targetConfigSchema.parse({ id: 'main', label: 'Main', envFile: fx.envFile, migrationsDir: join(fx.dir, 'migrations'), backupsDir: join(fx.dir, 'backups'), ...settings })
 }
 
-export async function startConsoleFixture(opts: { extraTargets?: object[], targets?: string[], targetSettings?: Record<string, unknown> } = {}): Promise<ConsoleFixture> {
+export async function startConsoleFixture(opts: {
+  extraTargets?: object[], targets?: string[], targetSettings?: Record<string, unknown>
+  /** Top-level config keys besides the targets, e.g. trustedProxies. */
+  config?: Record<string, unknown>
+} = {}): Promise<ConsoleFixture> {
   const consoleDb = await createTestDatabase('console')
   const targets = await Promise.all((opts.targets ?? ['main']).map((id) => createTargetFixture(id)))
   const config = writeConfig({
+    ...opts.config,
     targets: [
       ...targets.map((t) => ({ id: t.id, label: `Target ${t.id}`, envFile: t.envFile, migrationsDir: join(t.dir, 'migrations'), backupsDir: join(t.dir, 'backups'), ...opts.targetSettings })),
       ...(opts.extraTargets ?? []),

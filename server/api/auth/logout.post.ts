@@ -1,7 +1,7 @@
 import { defineEventHandler } from 'h3'
-import { session } from '~server/http/session'
+import { logout } from '~server/http/session'
 
 export default defineEventHandler(async (event) => {
-  await (await session(event)).clear()
+  await logout(event)
   return { ok: true }
 })
