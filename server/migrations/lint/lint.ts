@@ -27,30 +27,37 @@ export async function lintSql(sql: string, context: LintContext = {}, rules: Rul
     return [{ rule: 'parse-error', severity: 'destructive', message: `${message}: the file cannot run as written.`, line, statement: lineText }]
   }
   const { statements, comments, lineAt } = file
-  const created: string[] = []
+  const created = createdRelations()
   const findings: IndexedFinding[] = []
   const visitors = visitorsByTag(rules)
-  // One context per rule for the whole file, reporting on the statement being visited: no
-  // per-statement allocations, which add up over 100,000 statements × 30 rules.
-  let current = { stmt: statements[0], index: 0 }
-  const contexts = new Map<Rule, RuleContext>(rules.map((rule) => [rule, {
-    createdInFile: (name) => created.some((c) => sameRelation(c, name)),
+  // One context for the whole file, reporting for the rule and statement being visited: no
+  // per-statement or per-rule allocations, which add up over 100,000 statements × 30 rules
+  // and over 1,000 small files.
+  let current = { stmt: statements[0], index: 0, rule: rules[0] }
+  const ctx: RuleContext = {
+    createdInFile: (name) => created.has(name),
     describe: (name) => describeTable(name, context.tableStats?.get(name)),
     lineAt,
     serverVersionNum: context.serverVersionNum,
     report: (message, tables) => findings.push({
-      rule: rule.id, severity: rule.severity, message, line: current.stmt.line, statement: current.stmt.sql, statementIndex: current.index,
+      rule: current.rule.id, severity: current.rule.severity, message, line: current.stmt.line, statement: current.stmt.sql, statementIndex: current.index,
       ...(tables?.length ? { tables } : {}),
     }),
-  }]))
+  }
   statements.forEach((stmt, index) => {
-    current = { stmt, index }
-    for (const rule of rules) rule.statement?.(stmt.node, contexts.get(rule)!)
+    current = { stmt, index, rule: rules[0] }
+    for (const rule of rules) {
+      current.rule = rule
+      rule.statement?.(stmt.node, ctx)
+    }
     // One walk of the statement's tree for all rules, not one per rule.
     walk(stmt.node, (tag, child) => {
-      for (const [rule, visit] of visitors.get(tag) ?? []) visit(child, contexts.get(rule)!)
+      for (const [rule, visit] of visitors.get(tag) ?? []) {
+        current.rule = rule
+        visit(child, ctx)
+      }
     })
-    created.push(...createdBy(stmt.node))
+    for (const name of createdBy(stmt.node)) created.add(name)
   })
   const known = new Set(rules.map((r) => r.id))
   const { allows, problems } = readAllows(comments, statements, lineAt, known)
@@ -61,13 +68,19 @@ export async function lintSql(sql: string, context: LintContext = {}, rules: Rul
 
 type Visitor = (n: object, c: RuleContext) => void
 
+// The same rule list comes back file after file: its table is built once.
+const visitorTables = new WeakMap<Rule[], Map<string, [Rule, Visitor][]>>()
+
 function visitorsByTag(rules: Rule[]): Map<string, [Rule, Visitor][]> {
+  const cached = visitorTables.get(rules)
+  if (cached) return cached
   const byTag = new Map<string, [Rule, Visitor][]>()
   for (const rule of rules) {
     for (const [tag, visit] of Object.entries((rule.visit ?? {}) as Record<string, Visitor | undefined>)) {
       if (visit) byTag.set(tag, [...(byTag.get(tag) ?? []), [rule, visit]])
     }
   }
+  visitorTables.set(rules, byTag)
   return byTag
 }
 
@@ -83,11 +96,19 @@ function createdBy(node: Node): string[] {
 }
 
 // "events" and "public.events" are taken as the same relation: the file cannot tell which schema
-// an unqualified name resolves to, and erring this way only spares a warning.
-function sameRelation(a: string, b: string): boolean {
-  if (a === b) return true
+// an unqualified name resolves to, and erring this way only spares a warning. Sets, not a scan of
+// the names per lookup: rules ask on most statements, and a scan made large files quadratic.
+function createdRelations(): { add: (name: string) => void, has: (name: string) => boolean } {
+  const names = new Set<string>()
+  const bareNames = new Set<string>()
   const bare = (n: string) => n.slice(n.lastIndexOf('.') + 1)
-  return bare(a) === bare(b) && (!a.includes('.') || !b.includes('.'))
+  return {
+    add: (name) => {
+      names.add(name)
+      bareNames.add(bare(name))
+    },
+    has: (name) => name.includes('.') ? names.has(name) || names.has(bare(name)) : bareNames.has(name),
+  }
 }
 
 function allowFinding(p: AllowProblem, statements: ParsedStatement[]): LintFinding {
