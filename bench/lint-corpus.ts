@@ -61,7 +61,8 @@ if (values.sample) {
   process.exit(0)
 }
 
-const total = [...byProject.values()].reduce((s, p) => ({ files: s.files + p.files, statements: s.statements + p.statements, findings: s.findings + p.findings, destructive: s.destructive + p.destructive }))
+const total = { files: 0, statements: 0, findings: 0, destructive: 0 }
+for (const p of byProject.values()) for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += p[k]
 console.log(`${dir}: ${total.files} files, ~${total.statements} statements, ${total.findings} findings, ${total.destructive} destructive\n`)
 console.log('project\tfiles\tstatements\tfindings\tdestructive')
 for (const [name, p] of [...byProject].sort()) console.log(`${name}\t${p.files}\t${p.statements}\t${p.findings}\t${p.destructive}`)
