@@ -28,6 +28,8 @@ export function commentRanges(bytes: Buffer): { start: number, end: number }[] {
       i = dollarQuotedEnd(bytes, i)
     } else {
       i++
+      // Most bytes start nothing: skip them without the checks above.
+      while (i < n && !STARTS[bytes[i]]) i++
     }
   }
   return ranges
@@ -47,6 +49,9 @@ const DOLLAR = 0x24
 const BACKSLASH = 0x5c
 const LF = 0x0a
 const CR = 0x0d
+// Bytes that may open a comment, a string, a quoted name or a dollar quote.
+const STARTS = new Uint8Array(256)
+for (const byte of [DASH, SLASH, QUOTE, DOUBLE_QUOTE, DOLLAR]) STARTS[byte] = 1
 
 function blockCommentEnd(bytes: Uint8Array, from: number): number {
   let depth = 0

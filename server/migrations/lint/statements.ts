@@ -98,7 +98,7 @@ function parseFailure(sql: string, e: unknown): ParseFailure {
 
 function lineIndex(bytes: Buffer): (byteOffset: number) => number {
   const starts = [0]
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) starts.push(i + 1)
+  for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) starts.push(i + 1)
   return (offset) => {
     let lo = 0
     let hi = starts.length - 1
