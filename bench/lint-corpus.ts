@@ -13,6 +13,7 @@ import { isMigrationModule, migrationLanguage } from '~server/migrations/modules
 import { lintMigrationModule } from '~server/migrations/modules/lint'
 import { readMigrationModule } from '~server/migrations/modules/read'
 import { sqlOf } from '~server/migrations/modules/synthetic'
+import { seeded } from './lint-fixtures'
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -107,17 +108,10 @@ function statementCount(source: string, file: string): number {
   return readMigrationModule(source, file).literals.reduce((n, literal) => n + count(sqlOf({ literal, base: 0, placeholder: 'name' })), 0)
 }
 
-// Fisher-Yates with a small seeded generator (mulberry32): the same seed picks the same sample.
+// Fisher-Yates with a seeded generator: the same seed picks the same sample.
 function shuffle<T>(items: T[], seed: number): T[] {
   const out = [...items]
-  let s = seed >>> 0
-  const random = () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const random = seeded(seed)
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1))
     ;[out[i], out[j]] = [out[j], out[i]]
