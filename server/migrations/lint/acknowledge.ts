@@ -67,9 +67,15 @@ export function readAllow(c: { text: string, line: number }, owner: { statement:
 /** Marks acknowledged findings (they stay in the list) and reports acknowledgements that match nothing. */
 export function acknowledge(findings: IndexedFinding[], allows: Allow[], statements: ParsedStatement[]): AllowProblem[] {
   const problems: AllowProblem[] = []
+  const byStatement = new Map<number, IndexedFinding[]>()
+  for (const f of findings) {
+    const list = byStatement.get(f.statementIndex)
+    if (list) list.push(f)
+    else byStatement.set(f.statementIndex, [f])
+  }
   for (const allow of allows) {
     for (const rule of allow.rules) {
-      const matches = findings.filter((f) => f.statementIndex === allow.statement && f.rule === rule && (allow.at === undefined || f.line === allow.at))
+      const matches = (byStatement.get(allow.statement) ?? []).filter((f) => f.rule === rule && (allow.at === undefined || f.line === allow.at))
       for (const f of matches) f.acknowledged = { reason: allow.reason }
       if (matches.length === 0) {
         const line = allow.at ?? statements[allow.statement].line
@@ -86,10 +92,23 @@ function commentBody(text: string): string {
 }
 
 function ownerOf(c: SqlComment, statements: ParsedStatement[], lineAt: (byte: number) => number): number | null {
-  const inside = statements.findIndex((s) => c.start >= s.start && c.start < s.end)
-  if (inside >= 0) return inside
-  const next = statements.findIndex((s) => s.start > c.start)
+  const after = firstStartingAfter(statements, c.start)
+  if (after > 0 && c.start < statements[after - 1].end) return after - 1
+  const next = after === statements.length ? -1 : after
   const prev = next === -1 ? statements.length - 1 : next - 1
   if (prev >= 0 && lineAt(Math.max(statements[prev].start, statements[prev].end - 1)) === c.line) return prev
   return next === -1 ? null : next
+}
+
+// Statements are in file order: a binary search, not a scan per comment, keeps files with many
+// acknowledgements linear.
+function firstStartingAfter(statements: ParsedStatement[], offset: number): number {
+  let lo = 0
+  let hi = statements.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (statements[mid].start > offset) hi = mid
+    else lo = mid + 1
+  }
+  return lo
 }

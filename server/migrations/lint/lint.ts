@@ -111,13 +111,19 @@ interface Unit {
 
 type Visitor = (n: object, c: RuleContext) => void
 
+// The same rule list comes back file after file: its table is built once.
+const visitorTables = new WeakMap<Rule[], Map<string, [Rule, Visitor][]>>()
+
 function visitorsByTag(rules: Rule[]): Map<string, [Rule, Visitor][]> {
+  const cached = visitorTables.get(rules)
+  if (cached) return cached
   const byTag = new Map<string, [Rule, Visitor][]>()
   for (const rule of rules) {
     for (const [tag, visit] of Object.entries((rule.visit ?? {}) as Record<string, Visitor | undefined>)) {
       if (visit) byTag.set(tag, [...(byTag.get(tag) ?? []), [rule, visit]])
     }
   }
+  visitorTables.set(rules, byTag)
   return byTag
 }
 

@@ -1,5 +1,6 @@
-import { hasSqlDetails, loadModule, parseSync, scanSync, type Node } from 'libpg-query'
+import { hasSqlDetails, loadModule, parseSync, type Node } from 'libpg-query'
 import type { MigrationStatement } from '~contract/migrations'
+import { commentRanges, isSpace } from './comments'
 import { needsOwnTransaction } from './transaction'
 import { transactionControlOf } from './transaction-control'
 
@@ -53,19 +54,26 @@ export async function parseFile(sql: string): Promise<ParsedFile> {
   }
   const bytes = Buffer.from(sql, 'utf8')
   const lineAt = lineIndex(bytes)
-  const tokens = scanSync(sql).tokens
-  const isComment = (t: { tokenName: string }) => t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT'
+  const comments = commentRanges(bytes).map(({ start, end }) => ({
+    text: bytes.subarray(start, end).toString('utf8'), start, end, line: lineAt(start),
+  }))
+  // Statements and comments both come in file order: one cursor over the comments for all
+  // statements keeps this linear (a search from the top per statement made large files quadratic).
+  let next = 0
   const statements = stmts.map((raw) => {
     const from = raw.stmt_location ?? 0
     const end = raw.stmt_len ? from + raw.stmt_len : bytes.length
     // Leading comments belong to the gap before a statement, not to its text.
-    const first = tokens.find((t) => t.start >= from && t.start < end && !isComment(t))
-    const start = first?.start ?? from
+    let start = from
+    for (;;) {
+      while (start < end && isSpace(bytes[start])) start++
+      while (next < comments.length && comments[next].start < start) next++
+      if (next >= comments.length || comments[next].start !== start) break
+      start = comments[next].end
+    }
+    if (start >= end) start = from
     return { node: raw.stmt!, sql: bytes.subarray(start, end).toString('utf8').trim(), line: lineAt(start), start, end }
   })
-  const comments = tokens.filter(isComment).map((t) => ({
-    text: bytes.subarray(t.start, t.end).toString('utf8'), start: t.start, end: t.end, line: lineAt(t.start),
-  }))
   return { ok: true, statements, comments, lineAt }
 }
 
@@ -97,7 +105,7 @@ function parseFailure(sql: string, e: unknown): ParseFailure {
 
 function lineIndex(bytes: Buffer): (byteOffset: number) => number {
   const starts = [0]
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) starts.push(i + 1)
+  for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) starts.push(i + 1)
   return (offset) => {
     let lo = 0
     let hi = starts.length - 1

@@ -64,9 +64,7 @@ export function synthesize(pieces: Piece[]): SyntheticFile {
 
 /** A finding of the synthetic file, at its module line, with the template's text and the piece's phase. */
 export function toModuleFinding(f: LintFinding, file: SyntheticFile, expressions: string[]): LintFinding {
-  let i = file.starts.length - 1
-  while (i > 0 && file.starts[i].line > f.line) i--
-  const { line: from, literal } = file.starts[i]
+  const { line: from, literal } = file.starts[pieceAt(file.starts, f.line)]
   // An interpolated table has no live stats to fetch.
   const { tables, ...rest } = f
   const named = tables?.filter((t) => !t.match(STOOD_IN))
@@ -78,6 +76,19 @@ export function toModuleFinding(f: LintFinding, file: SyntheticFile, expressions
     phase: literal.phase,
     ...(named?.length ? { tables: named } : {}),
   }
+}
+
+// The last piece starting at or above the line (else the first). A binary search: a scan per
+// finding made modules with thousands of findings quadratic.
+function pieceAt(starts: SyntheticFile['starts'], line: number): number {
+  let lo = 0
+  let hi = starts.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (starts[mid].line <= line) lo = mid
+    else hi = mid - 1
+  }
+  return lo
 }
 
 function newlines(text: string): number {
