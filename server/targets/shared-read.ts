@@ -12,7 +12,14 @@ export const FRESH_MS = 5000
 
 export interface SharedAnswer<T> { value: T, computedAt: string }
 
-interface Entry { targetId: string, computedAt: number, settled: boolean, answer: Promise<SharedAnswer<unknown>> }
+interface Entry {
+  targetId: string
+  computedAt: number
+  settled: boolean
+  answer: Promise<SharedAnswer<unknown>>
+  /** The next answer, computed in the background while this one is still served. */
+  refresh?: Promise<SharedAnswer<unknown>>
+}
 
 const entries = new Map<string, Entry>()
 // For the load benchmark's "before" numbers only: every request computes its own answer.
@@ -20,22 +27,38 @@ const enabled = process.env.DBSAFE_SHARED_READS !== 'off'
 
 /**
  * The answer for (target, read, params): joins the computation in flight (however long it takes, e.g. an
- * unreachable target's connect timeout) or reuses one that started less than FRESH_MS ago.
+ * unreachable target's connect timeout) or reuses one that started less than FRESH_MS ago. A read asked
+ * for again past half its window is computed afresh in the background, so steady readers never wait.
  */
 export function sharedRead<T>(targetId: string, read: string, params: readonly string[], compute: () => Promise<T>): Promise<SharedAnswer<T>> {
   const key = JSON.stringify([targetId, read, ...params])
-  const now = Date.now()
   const found = entries.get(key)
-  if (found && (!found.settled || now - found.computedAt < FRESH_MS)) return found.answer as Promise<SharedAnswer<T>>
+  if (!enabled || !found) return start(key, targetId, compute)
+  const age = Date.now() - found.computedAt
+  if (!found.settled) return found.answer as Promise<SharedAnswer<T>>
+  if (age < FRESH_MS) {
+    if (age >= FRESH_MS / 2) found.refresh ??= start(key, targetId, compute, found)
+    return found.answer as Promise<SharedAnswer<T>>
+  }
+  return (found.refresh ?? start(key, targetId, compute)) as Promise<SharedAnswer<T>>
+}
+
+/** Computes an answer; it becomes the key's entry at once, or (refreshing `previous`) once it is in. */
+function start<T>(key: string, targetId: string, compute: () => Promise<T>, previous?: Entry): Promise<SharedAnswer<T>> {
+  const now = Date.now()
   const entry: Entry = { targetId, computedAt: now, settled: false, answer: compute().then((value) => ({ value, computedAt: new Date(now).toISOString() })) }
   if (!enabled) return entry.answer as Promise<SharedAnswer<T>>
-  entries.set(key, entry)
-  const forget = () => { if (entries.get(key) === entry) entries.delete(key) }
-  // A failure is shared by the requests that waited for it, never kept for the next one.
+  if (!previous) entries.set(key, entry)
+  const current = previous ?? entry
   entry.answer.then(() => {
     entry.settled = true
-    setTimeout(forget, now + FRESH_MS - Date.now()).unref()
-  }, forget)
+    // Unless a write dropped the answer it refreshes meanwhile.
+    if (entries.get(key) === current) entries.set(key, entry)
+    setTimeout(() => { if (entries.get(key) === entry) entries.delete(key) }, now + FRESH_MS - Date.now()).unref()
+  }, () => {
+    // A failure is shared by the requests that waited for it, never kept: the next request computes again.
+    if (entries.get(key) === current) entries.delete(key)
+  })
   return entry.answer as Promise<SharedAnswer<T>>
 }
 

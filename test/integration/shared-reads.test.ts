@@ -58,6 +58,20 @@ describe('sharedRead over a real privilege review', () => {
     expect(failing).toHaveBeenCalledTimes(2)
   })
 
+  it('past half the window, serves the answer it has and computes the next one once in the background', async () => {
+    const review = reviewSpy()
+    const first = await sharedRead('t6', 'privileges', [fx.appRole], () => review(fx.appRole))
+    await new Promise((r) => setTimeout(r, FRESH_MS / 2 + 100))
+    const during = await Promise.all(Array.from({ length: 10 }, () => sharedRead('t6', 'privileges', [fx.appRole], () => review(fx.appRole))))
+    expect(during.map((a) => a.computedAt)).toEqual(Array(10).fill(first.computedAt))
+    expect(review).toHaveBeenCalledTimes(2)
+    await review.mock.results[1].value
+    await new Promise((r) => setImmediate(r))
+    const next = await sharedRead('t6', 'privileges', [fx.appRole], () => review(fx.appRole))
+    expect(Date.parse(next.computedAt) - Date.parse(first.computedAt)).toBeGreaterThanOrEqual(FRESH_MS / 2)
+    expect(review).toHaveBeenCalledTimes(2)
+  }, FRESH_MS + 10_000)
+
   it(`computes again once the answer is ${FRESH_MS} ms old`, async () => {
     const review = reviewSpy()
     const first = await sharedRead('t5', 'privileges', [fx.appRole], () => review(fx.appRole))
