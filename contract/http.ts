@@ -4,6 +4,8 @@ import { z } from 'zod'
 export interface ApiError { statusCode: number, message: string, data?: unknown }
 export interface Health { status: 'ok', version: string }
 export interface Warning { code: string, message: string }
+/** A read shared by every viewer of a target for a few seconds: when it was computed (ISO time). */
+export type Computed<T> = T & { computedAt: string }
 
 /** Guarded actions repeat the target's id as `confirm`, so a click on the wrong target does nothing. */
 export const confirmField = z.string({ error: 'type the target id to confirm' })

@@ -1,5 +1,6 @@
 import type { PrivilegeReview } from '~contract/privileges'
+import type { Computed } from '~contract/http'
 import { api } from './client'
 
 export const getPrivileges = (target: string, role?: string) =>
-  api<PrivilegeReview>(`/targets/${encodeURIComponent(target)}/privileges${role ? `?role=${encodeURIComponent(role)}` : ''}`)
+  api<Computed<PrivilegeReview>>(`/targets/${encodeURIComponent(target)}/privileges${role ? `?role=${encodeURIComponent(role)}` : ''}`)

@@ -1,7 +1,7 @@
 import pg from 'pg'
 
 // One bounded pool per distinct connection: a busy console never opens more than this per target.
-const POOL_SIZE = 4
+export const POOL_SIZE = 4
 const pools = new Map<string, pg.Pool>()
 
 export function poolFor(config: pg.ClientConfig): pg.Pool {

@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/record'
 import type { TargetConfig } from '../config/schema'
 import { useConsole } from '../context'
 import { InvalidError } from '../errors'
+import { invalidateTarget } from '../targets/shared-read'
 import { toHttpError } from './errors'
 import { requireRole } from './session'
 import { validate, validBody } from './validate'
@@ -28,14 +29,17 @@ export interface Guard<P, B, R> {
 
 /**
  * Checks the role, then the path and the body, runs `handle`, and writes one audit entry whatever
- * the outcome: `ok`, or `refused <status>: <message>` exactly as the caller gets it.
+ * the outcome: `ok`, or `refused <status>: <message>` exactly as the caller gets it. Once `handle` ran,
+ * the target's shared reads are dropped, so the next page shows what the action did.
  */
 export async function guarded<R, P = undefined, B = undefined>(event: H3Event, guard: Guard<P, B, R>): Promise<R> {
   const read: Partial<Input<P, B>> = {}
+  let handled = false
   try {
     const user = requireRole(event, guard.role)
     if (guard.path) read.path = validate(guard.path, getRouterParams(event, { decode: true }), 'path')
     if (guard.body) read.body = await validBody(event, guard.body)
+    handled = true
     const result = await guard.handle({ ...(read as Input<P, B>), user })
     await audit(event, guard, guard.params?.(read, result), 'ok')
     return result
@@ -43,6 +47,9 @@ export async function guarded<R, P = undefined, B = undefined>(event: H3Event, g
     const http = toHttpError(err, guard.target)
     await audit(event, guard, guard.params?.(read), `refused ${http.statusCode}: ${http.message}`)
     throw http
+  } finally {
+    // Only once the action ran (a refused role or body changes nothing), and even if it failed halfway.
+    if (handled && guard.target) invalidateTarget(guard.target.id)
   }
 }
 

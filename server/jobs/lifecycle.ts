@@ -1,5 +1,6 @@
 import type pg from 'pg'
 import { recordAudit } from '../audit/record'
+import { invalidateTarget } from '../targets/shared-read'
 import { runJob, type JobContext } from './run'
 import { createJob, findJobByKey } from './store'
 
@@ -33,7 +34,8 @@ export type StartJobResult<R> = [R] extends [never] ? StartedJob : StartedJob | 
  * (or its busy error thrown); the plan may refuse; then the job row is created and its runner runs in the
  * background through runJob, which streams progress and, with its job lock, lets a restarted console mark
  * a job whose console died as interrupted (markInterruptedJobs). The target's lock is released as soon as
- * the runner ends, before the job is marked final, and `<kind>.finished` is audited with ok or failed.
+ * the runner ends, before the job is marked final (and the target's shared reads with it), and `<kind>.finished`
+ * is audited with ok or failed.
  */
 export async function startJob<T extends object, S = undefined, R = never>(consoleDb: pg.Pool, spec: JobSpec<T, S, R>): Promise<StartJobResult<R>> {
   const started = (jobId: number, created: boolean) => ({ jobId, created }) as StartJobResult<R>
@@ -60,6 +62,8 @@ export async function startJob<T extends object, S = undefined, R = never>(conso
       try {
         return await plan.run(ctx)
       } finally {
+        // Before the job reads as finished: a page reloaded on "succeeded" shows what the job did.
+        invalidateTarget(spec.target)
         await release()
       }
     }

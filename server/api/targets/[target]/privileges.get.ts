@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { readEnvFile } from '~server/envfile/read'
 import { appRoleOf } from '~server/envfile/connection'
 import { requireRole } from '~server/http/session'
+import { sharedAnswer } from '~server/targets/shared-read'
 import { requireTarget } from '~server/http/target'
 import { validate } from '~server/http/validate'
 import { privilegeReview } from '~server/privileges/review'
@@ -18,7 +19,9 @@ export default defineEventHandler(async (event) => {
   const env = readEnvFile(target.envFile)
   const reviewed = role ?? appRoleOf(target, env)
   if (!reviewed) throw createError({ statusCode: 409, message: `No app role: set "appRole" for ${target.id} or DB_USER in ${target.envFile}` })
-  const review = await privilegeReview(targetPool(target, env), reviewed)
+  // Shared by role reviewed, never by who asks: the role check above is the only difference between users.
+  const { value: review, computedAt } = await sharedAnswer(event, target.id, 'privileges', [reviewed],
+    () => privilegeReview(targetPool(target, env), reviewed))
   if (!review) throw createError({ statusCode: 404, message: `Role "${reviewed}" does not exist on ${target.label}` })
-  return review
+  return { ...review, computedAt }
 })
