@@ -105,7 +105,7 @@ function statementCount(source: string, file: string): number {
     }
   }
   if (file.endsWith('.sql')) return source.trim() === '' ? 0 : count(source)
-  return readMigrationModule(source, file).literals.reduce((n, literal) => n + count(sqlOf({ literal, base: 0, placeholder: 'name' })), 0)
+  return readMigrationModule(source, file).literals.reduce((n, literal) => n + count(sqlOf({ literal, numbers: literal.expressions.map((_, i) => i), placeholder: 'name' })), 0)
 }
 
 // Fisher-Yates with a seeded generator: the same seed picks the same sample.

@@ -243,4 +243,31 @@ exports.down = (pgm) => { pgm.sql(\`DROP TABLE audit_log\`) }
     const source = `export async function up(db) {\n  await db.exec('DROP TABLE a'); await db.exec('TRUNCATE b')\n}\n`
     expect(brief(await lintMigrationModule(source, 'm.ts'))).toEqual([['drop-table', 2, 'up'], ['truncate', 2, 'up']])
   })
+
+  it('takes a module that stores many migrations (pg-boss) as many: a column added by one and dropped by a later one is still a loss', async () => {
+    const source = [
+      'function migrations(schema) {',
+      '  return [',
+      '    { version: 2, install: [`ALTER TABLE ${schema}.job ADD COLUMN keepuntil timestamptz`] },',
+      '    { version: 9, install: [`ALTER TABLE ${schema}.job DROP COLUMN keepuntil`] },',
+      '  ]',
+      '}',
+    ].join('\n')
+    const findings = await lintMigrationModule(source, 'migrationStore.js')
+    expect(findings.filter((f) => f.rule === 'drop-column').map((f) => f.line)).toEqual([lineOf(source, 'DROP COLUMN keepuntil')])
+  })
+
+  it('reads the same interpolation as the same name: a backfill of a column added on `${prefix}table` is not a loss', async () => {
+    const source = [
+      'export class Keys1690000000000 {',
+      '  async up(queryRunner) {',
+      '    await queryRunner.query(`ALTER TABLE ${tablePrefix}workflows_tags ADD COLUMN "tagId" varchar(36);`)',
+      '    await queryRunner.query(`UPDATE ${tablePrefix}workflows_tags SET "tagId" = "tmp_tagId"::text;`)',
+      '    await queryRunner.query(`UPDATE ${tablePrefix}other SET "tagId" = NULL;`)',
+      '  }',
+      '}',
+    ].join('\n')
+    const findings = await lintMigrationModule(source, '1690000000000-Keys.ts')
+    expect(findings.filter((f) => f.rule === 'update-without-where').map((f) => f.statement)).toEqual(['UPDATE ${tablePrefix}other SET "tagId" = NULL'])
+  })
 })

@@ -151,4 +151,11 @@ describe('destructive rules', () => {
     expect(findings.filter((f) => f.severity === 'destructive').map((f) => [f.rule, f.line, f.statement]))
       .toEqual([['delete-without-where', 2, 'DELETE FROM audit']])
   })
+
+  it('counts a table created IF NOT EXISTS as possibly older for destructive rules, and as new for lock warnings', async () => {
+    const maybeOlder = await lintSql('CREATE TABLE IF NOT EXISTS orders (id int, status varchar(20));\nCREATE INDEX orders_status ON orders (status);\nALTER TABLE orders ALTER COLUMN status TYPE int USING status::int;\nDROP TABLE orders;')
+    expect(maybeOlder.filter((f) => f.severity !== 'info').map((f) => f.rule).sort()).toEqual(['alter-column-type', 'drop-table'])
+    const surelyNew = await lintSql('CREATE TABLE orders (id int, status varchar(20));\nALTER TABLE orders ALTER COLUMN status TYPE int USING status::int;\nDROP TABLE orders;')
+    expect(surelyNew.filter((f) => f.severity === 'destructive')).toEqual([])
+  })
 })

@@ -18,10 +18,17 @@ export class FileObjects {
   // Names as written, by their last part: a lookup per statement stays constant-time in long files.
   private relations = new Map<string, string[]>()
   private columns = new Map<string, FileColumn>()
+  // Created with IF NOT EXISTS: the statement may have found an older one, with its data.
+  private maybeOlder = new Set<string>()
 
   /** True when an earlier statement created the relation (and none dropped or replaced it since). */
   created(name: string): boolean {
     return (this.relations.get(bare(name)) ?? []).some((c) => sameRelation(c, name))
+  }
+
+  /** Created by an earlier statement that could not have found an older one (no IF NOT EXISTS). */
+  surelyCreated(name: string): boolean {
+    return this.created(name) && !this.maybeOlder.has(bare(name))
   }
 
   column(table: string, column: string): FileColumn | undefined {
@@ -29,10 +36,17 @@ export class FileObjects {
   }
 
   record(node: Node, line: number): void {
+    const ifNotExists = createsIfNotExists(node)
+    if (ifNotExists !== null) {
+      const name = createdName(node)
+      if (name && ifNotExists) this.maybeOlder.add(bare(name))
+      else if (name) this.maybeOlder.delete(bare(name))
+    }
     if ('CreateStmt' in node) {
       const table = relationName(node.CreateStmt.relation)
       this.add(table)
-      for (const e of node.CreateStmt.tableElts ?? []) if ('ColumnDef' in e) this.addColumn(node.CreateStmt.relation, e.ColumnDef, line)
+      // IF NOT EXISTS may have kept an older table: its columns are not the ones written here.
+      if (!ifNotExists) for (const e of node.CreateStmt.tableElts ?? []) if ('ColumnDef' in e) this.addColumn(node.CreateStmt.relation, e.ColumnDef, line)
     } else if ('CreateTableAsStmt' in node) this.add(relationName(node.CreateTableAsStmt.into?.rel))
     else if ('CreateSeqStmt' in node) this.add(relationName(node.CreateSeqStmt.sequence))
     else if ('ViewStmt' in node) this.add(relationName(node.ViewStmt.view))
@@ -115,4 +129,21 @@ function ownedSequence(relation: RangeVar | undefined, column: string, def: Colu
   if (named?.arg && 'List' in named.arg) return dottedName(named.arg.List.items)
   const name = `${relation?.relname ?? '?'}_${column}_seq`
   return relation?.schemaname ? `${relation.schemaname}.${name}` : name
+}
+
+/** For a CREATE of a table, sequence or index: whether it says IF NOT EXISTS; null for other statements. */
+function createsIfNotExists(node: Node): boolean | null {
+  if ('CreateStmt' in node) return node.CreateStmt.if_not_exists ?? false
+  if ('CreateTableAsStmt' in node) return node.CreateTableAsStmt.if_not_exists ?? false
+  if ('CreateSeqStmt' in node) return node.CreateSeqStmt.if_not_exists ?? false
+  if ('IndexStmt' in node) return node.IndexStmt.if_not_exists ?? false
+  return null
+}
+
+function createdName(node: Node): string | null {
+  if ('CreateStmt' in node) return relationName(node.CreateStmt.relation)
+  if ('CreateTableAsStmt' in node) return relationName(node.CreateTableAsStmt.into?.rel)
+  if ('CreateSeqStmt' in node) return relationName(node.CreateSeqStmt.sequence)
+  if ('IndexStmt' in node) return node.IndexStmt.idxname ?? null
+  return null
 }

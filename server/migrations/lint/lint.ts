@@ -48,7 +48,9 @@ export async function lintSql(sql: string, context: LintContext = {}, rules: Rul
   let current: Unit = statements.length ? unitOf(statements[0], 0) : { node: {} as Node, sql: '', line: 1, lineAt, index: 0, within: null }
   const live = liveLookup(context.facts, context.questions, context.tableStats)
   const contexts = new Map<Rule, RuleContext>(rules.map((rule) => [rule, {
-    createdInFile: (name) => objects.created(name),
+    // A table the file may only have re-declared (IF NOT EXISTS) can still hold older data: destructive
+    // rules count only what the file surely created; lock rules may spare a warning either way.
+    createdInFile: rule.severity === 'destructive' ? (name) => objects.surelyCreated(name) : (name) => objects.created(name),
     columnInFile: (table, column) => objects.column(table, column),
     describe: (name) => describeTable(name, context.tableStats?.get(name)),
     lineAt: (byte) => current.lineAt(byte),

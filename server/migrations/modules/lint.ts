@@ -18,16 +18,25 @@ const PHASES: Phase[] = ['up', 'down', null]
 export async function lintMigrationModule(source: string, fileName: string, context: LintContext = {}): Promise<LintFinding[]> {
   const { parseError, literals } = readMigrationModule(source, fileName)
   const findings: LintFinding[] = parseError ? [moduleParseFinding(parseError, source, fileName, literals.length > 0)] : []
+  // One stand-in per distinct expression: `${prefix}users` names the same table in every statement.
   const expressions: string[] = []
-  const pieces = literals.map((literal): Piece => {
-    const base = expressions.length
-    expressions.push(...literal.expressions)
-    return { literal, base, placeholder: 'name' }
-  })
-  for (const phase of PHASES) {
-    const group = pieces.filter((p) => p.literal.phase === phase)
-    if (group.length) findings.push(...await lintPhase(group, expressions, context))
+  const numbered = new Map<string, number>()
+  const numberOf = (expr: string) => {
+    if (!numbered.has(expr)) numbered.set(expr, expressions.push(expr) - 1)
+    return numbered.get(expr)!
   }
+  const pieces = literals.map((literal): Piece => ({ literal, numbers: literal.expressions.map(numberOf), placeholder: 'name' }))
+  // The literals of one migration's up (or down) are linted together, as the statements of one file.
+  const groups = new Map<string, Piece[]>()
+  for (const phase of PHASES) {
+    for (const p of pieces.filter((piece) => piece.literal.phase === phase)) {
+      const key = `${phase}:${p.literal.scope}`
+      const group = groups.get(key)
+      if (group) group.push(p)
+      else groups.set(key, [p])
+    }
+  }
+  for (const group of groups.values()) findings.push(...await lintPhase(group, expressions, context))
   return findings.sort((a, b) => a.line - b.line)
 }
 

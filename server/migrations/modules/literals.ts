@@ -15,6 +15,12 @@ export interface SqlLiteral {
   endLine: number
   /** From the nearest enclosing function or property named `up` or `down`. */
   phase: Phase
+  /**
+   * The migration the literal belongs to, as the source offset of its `up`/`down`, or, outside both, of the
+   * nearest object literal, property or function: a store of many migrations in one module (pg-boss's
+   * `install`/`uninstall` lists per version) is many migrations.
+   */
+  scope: number
   /** Passed straight to a call or tag that runs SQL (`db.exec(…)`, `knex.raw(…)`, `sql\`…\``). */
   executed: boolean
 }
@@ -26,39 +32,44 @@ const LOG_CALLS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'fa
 const SKIPPED = new Set(['ImportDeclaration', 'ExportAllDeclaration', 'TSInterfaceDeclaration', 'TSTypeAliasDeclaration', 'TSTypeAnnotation', 'TSDeclareFunction', 'TSEnumDeclaration'])
 const NOT_CHILDREN = new Set(['type', 'loc', 'start', 'end', 'range', 'extra', 'leadingComments', 'trailingComments', 'innerComments', 'typeParameters', 'typeArguments', 'returnType', 'typeAnnotation', 'superTypeParameters'])
 
-interface Visit { node: Node, phase: Phase, muted: boolean, executed: boolean }
+interface Visit { node: Node, phase: Phase, scope: number, muted: boolean, executed: boolean }
+
+const SCOPES = new Set(['ObjectExpression', 'ObjectProperty', 'FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ObjectMethod', 'ClassMethod'])
 
 /** Every SQL-looking literal of the module in source order; comments are not in the tree, so never read. */
 export function collectSqlLiterals(program: Program, source: string): SqlLiteral[] {
   const found: { start: number, literal: SqlLiteral }[] = []
   // Iterative: a generated module can nest deeper than the call stack allows.
-  const stack: Visit[] = [{ node: program, phase: null, muted: false, executed: false }]
+  const stack: Visit[] = [{ node: program, phase: null, scope: 0, muted: false, executed: false }]
   for (let visit = stack.pop(); visit; visit = stack.pop()) {
     const { node } = visit
     if (SKIPPED.has(node.type)) continue
-    const phase = phaseOf(node) ?? visit.phase
+    const own = phaseOf(node)
+    const phase = own ?? visit.phase
+    const scope = own || (phase === null && SCOPES.has(node.type)) ? node.start ?? 0 : visit.scope
     const muted = visit.muted || isMessage(node)
     if (!muted && (node.type === 'StringLiteral' || node.type === 'TemplateLiteral')) {
-      const literal = literalOf(node, source, phase, visit.executed)
+      const literal = literalOf(node, source, phase, scope, visit.executed)
       if (startsLikeSql(literal.quasis[0])) found.push({ start: node.start ?? 0, literal })
     }
     const runsArguments = (node.type === 'CallExpression' || node.type === 'OptionalCallExpression') && SQL_SINKS.has(calleeName(node.callee) ?? '')
     const runsQuasi = node.type === 'TaggedTemplateExpression' && SQL_SINKS.has(calleeName(node.tag) ?? '')
     for (const [key, child] of childrenOf(node)) {
-      stack.push({ node: child, phase, muted, executed: (runsArguments && key === 'arguments') || (runsQuasi && key === 'quasi') })
+      stack.push({ node: child, phase, scope, muted, executed: (runsArguments && key === 'arguments') || (runsQuasi && key === 'quasi') })
     }
   }
   return found.sort((a, b) => a.start - b.start).map((f) => f.literal)
 }
 
-function literalOf(node: StringLiteral | TemplateLiteral, source: string, phase: Phase, executed: boolean): SqlLiteral {
+function literalOf(node: StringLiteral | TemplateLiteral, source: string, phase: Phase, scope: number, executed: boolean): SqlLiteral {
   const lines = { line: node.loc!.start.line, endLine: node.loc!.end.line }
-  if (node.type === 'StringLiteral') return { quasis: [node.value], expressions: [], ...lines, phase, executed }
+  if (node.type === 'StringLiteral') return { quasis: [node.value], expressions: [], ...lines, phase, scope, executed }
   return {
     quasis: node.quasis.map((q) => q.value.cooked ?? q.value.raw),
     expressions: node.expressions.map((e) => `\${${source.slice(e.start!, e.end!)}}`),
     ...lines,
     phase,
+    scope,
     executed,
   }
 }

@@ -17,10 +17,10 @@ const STAND_IN: Record<Placeholder, (n: number) => string> = {
 }
 const STOOD_IN = /\/\*dbsafe_gap_(\d+)_\*\/|\(dbsafe_list_(\d+)_\)|dbsafe_expr_(\d+)_/g
 
-/** A literal, the number of its first interpolation across the module, and how they are stood in for. */
+/** A literal, the module-wide number of each of its interpolations (one per distinct expression), and how they are stood in for. */
 export interface Piece {
   literal: SqlLiteral
-  base: number
+  numbers: number[]
   placeholder: Placeholder
 }
 
@@ -30,8 +30,8 @@ export interface SyntheticFile {
   starts: { line: number, literal: SqlLiteral }[]
 }
 
-export function sqlOf({ literal, base, placeholder }: Piece): string {
-  return literal.quasis.map((q, i) => (i === 0 ? q : STAND_IN[placeholder](base + i - 1) + q)).join('')
+export function sqlOf({ literal, numbers, placeholder }: Piece): string {
+  return literal.quasis.map((q, i) => (i === 0 ? q : STAND_IN[placeholder](numbers[i - 1]) + q)).join('')
 }
 
 /** Puts the stand-ins' source back: `ALTER TABLE ${table} …`, not `ALTER TABLE dbsafe_expr_3_ …`. */
