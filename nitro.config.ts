@@ -18,6 +18,8 @@ export default defineNitroConfig({
   imports: false,
   alias: aliases,
   errorHandler: here('./server/error.ts'),
+  // The node-server preset's entry with timeouts for slow clients (server/entry.ts says why).
+  entry: here('./server/entry.ts'),
   // The built SPA: hashed assets are served as files, index.html also as a server asset for the SPA fallback.
   publicAssets: [{ dir: here('./dist'), baseURL: '/', maxAge: 0 }, { dir: here('./dist/assets'), baseURL: '/assets', maxAge: 31_536_000 }],
   serverAssets: [{ baseName: 'spa', dir: here('./dist') }],

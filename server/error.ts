@@ -1,4 +1,5 @@
 import type { NitroErrorHandler } from 'nitropack/types'
+import { bodyLeftUnread } from './http/body'
 import { toHttpError } from './http/errors'
 import { requestTarget } from './http/target'
 
@@ -14,6 +15,8 @@ const errorHandler: NitroErrorHandler = (error, event) => {
   }
   event.node.res.statusCode = statusCode
   event.node.res.setHeader('content-type', 'application/json')
+  // Refused before its body was read (no session, too large, …): close rather than drain what is still coming.
+  if (bodyLeftUnread(event)) event.node.res.setHeader('connection', 'close')
   event.node.res.end(JSON.stringify(body))
 }
 

@@ -21,6 +21,8 @@ export interface Guard<P, B, R> {
   /** Schemas for the path parameters and the JSON body, checked in that order after the role. */
   path?: z.ZodType<P>
   body?: z.ZodType<B>
+  /** Bytes the body may have, when the default few KB are not enough. */
+  bodyLimit?: number
   handle: (request: Input<P, B> & { user: SessionUser }) => Promise<R>
   /** The entry's params: from the request as far as it was read, and from the result once there is one. */
   params?: (request: Partial<Input<P, B>>, result?: R) => Record<string, unknown> | undefined
@@ -35,7 +37,7 @@ export async function guarded<R, P = undefined, B = undefined>(event: H3Event, g
   try {
     const user = requireRole(event, guard.role)
     if (guard.path) read.path = validate(guard.path, getRouterParams(event, { decode: true }), 'path')
-    if (guard.body) read.body = await validBody(event, guard.body)
+    if (guard.body) read.body = await validBody(event, guard.body, guard.bodyLimit)
     const result = await guard.handle({ ...(read as Input<P, B>), user })
     await audit(event, guard, guard.params?.(read, result), 'ok')
     return result

@@ -1,7 +1,8 @@
-import { readBody, type H3Event } from 'h3'
+import type { H3Event } from 'h3'
 import type { z } from 'zod'
 import { formatPath } from '../config/load'
 import { InvalidError } from '../errors'
+import { DEFAULT_BODY_LIMIT, readLimitedBody } from './body'
 
 /** Parses a value with a zod schema; failures become a 400 whose message names each bad field. */
 export function validate<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
@@ -11,10 +12,12 @@ export function validate<T extends z.ZodType>(schema: T, value: unknown, what: s
   throw new InvalidError(`Invalid ${what}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues)
 }
 
-export async function validBody<T extends z.ZodType>(event: H3Event, schema: T): Promise<z.output<T>> {
+/** The JSON body checked against `schema`; a body over `limit` bytes is refused (413) before it is all read. */
+export async function validBody<T extends z.ZodType>(event: H3Event, schema: T, limit = DEFAULT_BODY_LIMIT): Promise<z.output<T>> {
+  const text = await readLimitedBody(event, limit)
   let body: unknown
   try {
-    body = await readBody(event)
+    body = text.trim() ? JSON.parse(text) : null
   } catch {
     throw new InvalidError('Invalid body: not valid JSON')
   }

@@ -51,7 +51,7 @@ export function targetConfigFor(fx: TargetFixture, settings: Partial<TargetConfi
   return targetConfigSchema.parse({ id: 'main', label: 'Main', envFile: fx.envFile, migrationsDir: join(fx.dir, 'migrations'), backupsDir: join(fx.dir, 'backups'), ...settings })
 }
 
-export async function startConsoleFixture(opts: { extraTargets?: object[], targets?: string[], targetSettings?: Record<string, unknown> } = {}): Promise<ConsoleFixture> {
+export async function startConsoleFixture(opts: { extraTargets?: object[], targets?: string[], targetSettings?: Record<string, unknown>, env?: Record<string, string> } = {}): Promise<ConsoleFixture> {
   const consoleDb = await createTestDatabase('console')
   const targets = await Promise.all((opts.targets ?? ['main']).map((id) => createTargetFixture(id)))
   const config = writeConfig({
@@ -61,7 +61,7 @@ export async function startConsoleFixture(opts: { extraTargets?: object[], targe
     ],
   })
   const adminPassword = randomBytes(12).toString('hex')
-  const env = { DBSAFE_CONFIG: config, DBSAFE_DATABASE_URL: consoleDb.url, DBSAFE_ADMIN_PASSWORD: adminPassword }
+  const env = { DBSAFE_CONFIG: config, DBSAFE_DATABASE_URL: consoleDb.url, DBSAFE_ADMIN_PASSWORD: adminPassword, ...opts.env }
   const running = await startConsoleProcess(env)
   const request: ConsoleFixture['request'] = (path, init = {}) => fetch(running.url + path, {
     method: init.method ?? 'GET',
