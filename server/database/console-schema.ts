@@ -169,4 +169,17 @@ export const consoleMigrations: { name: string, sql: string }[] = [
       CREATE INDEX migration_rehearsals_target ON migration_rehearsals (target, finished_at DESC);
     `,
   },
+  {
+    name: '008_audit_log_append_only',
+    sql: `
+      -- The audit trail only grows, whoever asks: the console's own role included. Nothing prunes it; an operator
+      -- who must archive old entries does so as the table's owner with this trigger disabled.
+      CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+      END $$;
+      CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+    `,
+  },
 ]

@@ -7,9 +7,11 @@ import { useConsole } from '../context'
 import { InvalidError } from '../errors'
 import { toHttpError } from './errors'
 import { requireRole } from './session'
-import { validate, validBody } from './validate'
+import { readJsonBody, validate } from './validate'
 
 export interface Input<P, B> { path: P, body: B }
+/** What the request sent as far as it was read; `rawBody` is the body before its schema, so a refusal can say what was asked. */
+type Read<P, B> = Partial<Input<P, B>> & { rawBody?: unknown }
 
 /** A guarded action as its route declares it: who may do it, what it reads, what it does, and its audit entry. */
 export interface Guard<P, B, R> {
@@ -25,7 +27,7 @@ export interface Guard<P, B, R> {
   bodyLimit?: number
   handle: (request: Input<P, B> & { user: SessionUser }) => Promise<R>
   /** The entry's params: from the request as far as it was read, and from the result once there is one. */
-  params?: (request: Partial<Input<P, B>>, result?: R) => Record<string, unknown> | undefined
+  params?: (request: Read<P, B>, result?: R) => Record<string, unknown> | undefined
 }
 
 /**
@@ -33,11 +35,14 @@ export interface Guard<P, B, R> {
  * the outcome: `ok`, or `refused <status>: <message>` exactly as the caller gets it.
  */
 export async function guarded<R, P = undefined, B = undefined>(event: H3Event, guard: Guard<P, B, R>): Promise<R> {
-  const read: Partial<Input<P, B>> = {}
+  const read: Read<P, B> = {}
   try {
     const user = requireRole(event, guard.role)
     if (guard.path) read.path = validate(guard.path, getRouterParams(event, { decode: true }), 'path')
-    if (guard.body) read.body = await validBody(event, guard.body, guard.bodyLimit)
+    if (guard.body) {
+      read.rawBody = await readJsonBody(event, guard.bodyLimit)
+      read.body = validate(guard.body, read.rawBody, 'body')
+    }
     const result = await guard.handle({ ...(read as Input<P, B>), user })
     await audit(event, guard, guard.params?.(read, result), 'ok')
     return result

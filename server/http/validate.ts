@@ -12,14 +12,16 @@ export function validate<T extends z.ZodType>(schema: T, value: unknown, what: s
   throw new InvalidError(`Invalid ${what}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues)
 }
 
-/** The JSON body checked against `schema`; a body over `limit` bytes is refused (413) before it is all read. */
-export async function validBody<T extends z.ZodType>(event: H3Event, schema: T, limit = DEFAULT_BODY_LIMIT): Promise<z.output<T>> {
+/** The JSON body as sent ({} when empty); a body over `limit` bytes is refused (413) before it is all read. */
+export async function readJsonBody(event: H3Event, limit = DEFAULT_BODY_LIMIT): Promise<unknown> {
   const text = await readLimitedBody(event, limit)
-  let body: unknown
   try {
-    body = text.trim() ? JSON.parse(text) : null
+    return (text.trim() ? JSON.parse(text) : null) ?? {}
   } catch {
     throw new InvalidError('Invalid body: not valid JSON')
   }
-  return validate(schema, body ?? {}, 'body')
+}
+
+export async function validBody<T extends z.ZodType>(event: H3Event, schema: T, limit?: number): Promise<z.output<T>> {
+  return validate(schema, await readJsonBody(event, limit), 'body')
 }
