@@ -18,10 +18,13 @@ export default defineNitroConfig({
   imports: false,
   alias: aliases,
   errorHandler: here('./server/error.ts'),
+  // The node-server preset's entry with timeouts for slow clients (server/entry.ts says why).
+  entry: here('./server/entry.ts'),
   // The built SPA: hashed assets are served as files, index.html also as a server asset for the SPA fallback.
   publicAssets: [{ dir: here('./dist'), baseURL: '/', maxAge: 0 }, { dir: here('./dist/assets'), baseURL: '/assets', maxAge: 31_536_000 }],
   serverAssets: [{ baseName: 'spa', dir: here('./dist') }],
-  routeRules: { '/**': { headers: securityHeaders } },
+  // API answers hold per-user data: never stored by a browser or a proxy.
+  routeRules: { '/**': { headers: securityHeaders }, '/api/**': { headers: { 'cache-control': 'no-store' } } },
   // libpg-query loads its WebAssembly parser at run time; file tracing cannot see that read.
   externals: { traceInclude: [here('./node_modules/libpg-query/wasm/libpg-query.wasm')] },
   runtimeConfig: {},

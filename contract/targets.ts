@@ -44,7 +44,8 @@ export interface SkipMigrationsState {
 
 export type Connection =
   | { ok: true, serverVersion: string, database: string, user: string, databaseSizeBytes: number }
-  | { ok: false, error: string }
+  /** `since`: when this console first failed to reach the target in the current run of failures. */
+  | { ok: false, error: string, since: string }
 
 export type PrivilegesSummary =
   | { role: string, verdict: 'unsafe' | 'warning' | 'safe', topFinding: string | null, findings: number }

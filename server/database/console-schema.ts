@@ -199,6 +199,19 @@ export const consoleMigrations: { name: string, sql: string }[] = [
       DROP TABLE login_failures;
       -- The cookie key now lives outside this database (env or file); the old one is not kept.
       DELETE FROM settings WHERE key = 'session_secret';
+      `,
+  },
+  {
+    name: '009_audit_log_append_only',
+    sql: `
+      -- The audit trail only grows, whoever asks: the console's own role included. Nothing prunes it; an operator
+      -- who must archive old entries does so as the table's owner with this trigger disabled.
+      CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+      END $$;
+      CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
     `,
   },
 ]

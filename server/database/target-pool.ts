@@ -2,6 +2,7 @@ import type pg from 'pg'
 import type { ClientConfig } from 'pg'
 import type { TargetConfig } from '../config/schema'
 import { poolFor } from './pools'
+import { watchReachability } from './reachability'
 import { targetConnection } from '../envfile/connection'
 import { readEnvFile, type EnvFile } from '../envfile/read'
 import { UnreachableError } from '../errors'
@@ -18,10 +19,10 @@ export function appConnection(target: TargetConfig, env: EnvFile = readEnvFile(t
 
 /** The bounded pool for a target, as the app would connect. */
 export function targetPool(target: TargetConfig, env?: EnvFile): pg.Pool {
-  return poolFor(appConnection(target, env))
+  return watchReachability(poolFor(appConnection(target, env)), target.id)
 }
 
 /** Migrations run with `migrationDatabaseUrl` (e.g. a separate owner role) when set, else as the app connects. */
 export function migrationPool(target: TargetConfig): pg.Pool {
-  return target.migrationDatabaseUrl ? poolFor({ connectionString: target.migrationDatabaseUrl }) : targetPool(target)
+  return target.migrationDatabaseUrl ? watchReachability(poolFor({ connectionString: target.migrationDatabaseUrl }), target.id) : targetPool(target)
 }

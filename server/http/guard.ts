@@ -8,9 +8,11 @@ import { InvalidError } from '../errors'
 import { invalidateTarget } from '../targets/shared-read'
 import { toHttpError } from './errors'
 import { requireRole } from './session'
-import { validate, validBody } from './validate'
+import { readJsonBody, validate } from './validate'
 
 export interface Input<P, B> { path: P, body: B }
+/** What the request sent as far as it was read; `rawBody` is the body before its schema, so a refusal can say what was asked. */
+type Read<P, B> = Partial<Input<P, B>> & { rawBody?: unknown }
 
 /** A guarded action as its route declares it: who may do it, what it reads, what it does, and its audit entry. */
 export interface Guard<P, B, R> {
@@ -22,9 +24,11 @@ export interface Guard<P, B, R> {
   /** Schemas for the path parameters and the JSON body, checked in that order after the role. */
   path?: z.ZodType<P>
   body?: z.ZodType<B>
+  /** Bytes the body may have, when the default few KB are not enough. */
+  bodyLimit?: number
   handle: (request: Input<P, B> & { user: SessionUser }) => Promise<R>
   /** The entry's params: from the request as far as it was read, and from the result once there is one. */
-  params?: (request: Partial<Input<P, B>>, result?: R) => Record<string, unknown> | undefined
+  params?: (request: Read<P, B>, result?: R) => Record<string, unknown> | undefined
 }
 
 /**
@@ -33,12 +37,15 @@ export interface Guard<P, B, R> {
  * the target's shared reads are dropped, so the next page shows what the action did.
  */
 export async function guarded<R, P = undefined, B = undefined>(event: H3Event, guard: Guard<P, B, R>): Promise<R> {
-  const read: Partial<Input<P, B>> = {}
+  const read: Read<P, B> = {}
   let handled = false
   try {
     const user = requireRole(event, guard.role)
     if (guard.path) read.path = validate(guard.path, getRouterParams(event, { decode: true }), 'path')
-    if (guard.body) read.body = await validBody(event, guard.body)
+    if (guard.body) {
+      read.rawBody = await readJsonBody(event, guard.bodyLimit)
+      read.body = validate(guard.body, read.rawBody, 'body')
+    }
     handled = true
     const result = await guard.handle({ ...(read as Input<P, B>), user })
     await audit(event, guard, guard.params?.(read, result), 'ok')

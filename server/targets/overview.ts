@@ -3,6 +3,7 @@ import type { Connection, MigrationsSummary, Overview, PrivilegesSummary, Target
 import { isPendingOrFailed, type TrackerState } from '~contract/migrations'
 import { backupsSummary, loadBackupFreshness } from '../backups/freshness'
 import { errorText } from '../database/error-text'
+import { unreachableSince } from '../database/reachability'
 import type { TargetConfig } from '../config/schema'
 import { appRoleOf } from '../envfile/connection'
 import { readEnvFile, type EnvFile } from '../envfile/read'
@@ -42,7 +43,7 @@ async function probeConnection(target: TargetConfig, env: EnvFile): Promise<Conn
     const r = rows[0]
     return { ok: true, serverVersion: r.version, database: r.database, user: r.user, databaseSizeBytes: r.size }
   } catch (err) {
-    return { ok: false, error: errorText(err) }
+    return { ok: false, error: errorText(err), since: unreachableSince(target.id).toISOString() }
   }
 }
 

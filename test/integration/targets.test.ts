@@ -56,7 +56,7 @@ describe('targets, overview and SKIP_MIGRATIONS over real databases', () => {
 
   it('explains a missing env file in the overview and the SKIP_MIGRATIONS state', async () => {
     const { body } = await get('/api/targets/no-env/overview')
-    expect(body.connection).toEqual({ ok: false, error: expect.stringContaining('/nonexistent/app.env not found') })
+    expect(body.connection).toEqual({ ok: false, error: expect.stringContaining('/nonexistent/app.env not found'), since: expect.any(String) })
     const skip = await get('/api/targets/no-env/skip-migrations')
     expect(skip.body).toMatchObject({ exists: false, value: null, effective: false })
     expect(skip.body.warnings[0].code).toBe('env-file-missing')

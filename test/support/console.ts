@@ -9,6 +9,7 @@ const ENTRY = '.output/server/index.mjs'
 
 export interface RunningConsole {
   url: string
+  pid: number
   output: () => string
   stop: () => Promise<void>
   /** Kills the process outright, as a crash or an OOM kill would. */
@@ -40,6 +41,7 @@ export async function startConsoleProcess(env: Record<string, string>): Promise<
   }
   return {
     url,
+    pid: child.pid!,
     output: () => out,
     stop: async () => { child.kill('SIGTERM'); await exited },
     crash: async () => { child.kill('SIGKILL'); await exited },

@@ -55,6 +55,7 @@ export async function startConsoleFixture(opts: {
   extraTargets?: object[], targets?: string[], targetSettings?: Record<string, unknown>
   /** Top-level config keys besides the targets, e.g. trustedProxies. */
   config?: Record<string, unknown>
+  env?: Record<string, string>
 } = {}): Promise<ConsoleFixture> {
   const consoleDb = await createTestDatabase('console')
   const targets = await Promise.all((opts.targets ?? ['main']).map((id) => createTargetFixture(id)))
@@ -66,7 +67,7 @@ export async function startConsoleFixture(opts: {
     ],
   })
   const adminPassword = randomBytes(12).toString('hex')
-  const env = { DBSAFE_CONFIG: config, DBSAFE_DATABASE_URL: consoleDb.url, DBSAFE_ADMIN_PASSWORD: adminPassword }
+  const env = { DBSAFE_CONFIG: config, DBSAFE_DATABASE_URL: consoleDb.url, DBSAFE_ADMIN_PASSWORD: adminPassword, ...opts.env }
   const running = await startConsoleProcess(env)
   const request: ConsoleFixture['request'] = (path, init = {}) => fetch(running.url + path, {
     method: init.method ?? 'GET',

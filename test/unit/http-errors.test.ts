@@ -13,7 +13,7 @@ import { RehearsalBusyError } from '~server/migrations/start-rehearsal'
 import { MigrationBusyError } from '~server/migrations/start-run'
 import { NoConnectionError } from '~server/database/target-pool'
 
-const target = { label: 'Production' }
+const target = { id: 'prod', label: 'Production' }
 
 /** What a caller gets when a handler throws `err`, through h3 and the console's error handler, as on the server. */
 async function respond(err: unknown, opts: { target?: typeof target } = {}) {
@@ -61,12 +61,14 @@ describe('one mapping from errors to HTTP', () => {
     expect(await respond(role)).toEqual({ status: 409, body: { statusCode: 409, message: role.message, data: { code: 'unsafe-restore-role', sql: expect.stringContaining('CREATE ROLE dbsafe_restore') } } })
   })
 
-  it('words an unreachable target with its label, from a domain error or a driver failure, and shows the caller no more than a 503', async () => {
+  it('words an unreachable target with its label, since when it fails and the driver\'s reason, from a domain error or a driver failure', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {})
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })
     const dualStack = new AggregateError([refused, Object.assign(new Error('connect ECONNREFUSED ::1:5432'), { code: 'ECONNREFUSED' })], '')
     const timedOut = new Error('Connection terminated due to connection timeout', { cause: new Error('Connection terminated unexpectedly') })
     const badPassword = Object.assign(new Error('password authentication failed for user "app"'), { code: '28P01' })
+    const noNetwork = Object.assign(new Error('connect ENETUNREACH 10.9.8.7:5432 - Local (0.0.0.0:0)'), { code: 'ENETUNREACH' })
+    const goneMidQuery = new Error('Connection terminated unexpectedly')
     const cases: [unknown, string][] = [
       [new NoConnectionError('DB_NAME is not set in /srv/app/.env'), 'DB_NAME is not set in /srv/app/.env'],
       [new UnreachableError('the server is starting up'), 'the server is starting up'],
@@ -74,15 +76,21 @@ describe('one mapping from errors to HTTP', () => {
       [dualStack, 'connect ECONNREFUSED 127.0.0.1:5432; connect ECONNREFUSED ::1:5432'],
       [timedOut, 'Connection terminated due to connection timeout'],
       [badPassword, 'password authentication failed for user "app"'],
+      [noNetwork, 'connect ENETUNREACH 10.9.8.7:5432 - Local (0.0.0.0:0)'],
+      [goneMidQuery, 'Connection terminated unexpectedly'],
     ]
+    const since = (toHttpError(refused, target).data as { since: string }).since
+    expect(Date.parse(since)).toBeLessThanOrEqual(Date.now())
     for (const [err, reason] of cases) {
-      expect(toHttpError(err, target)).toMatchObject({ statusCode: 503, message: `Production cannot be reached: ${reason}` })
+      const message = `Production cannot be reached (failing since ${since}): ${reason}`
+      const data = { code: 'unreachable', target: 'prod', reason, since }
+      expect(toHttpError(err, target)).toMatchObject({ statusCode: 503, message, data })
       // h3 wraps what a handler throws; the mapping sees through the wrapper, the cause of `timedOut` included.
       const wrapped = Object.assign(createError(err as Error), { unhandled: true })
-      expect(toHttpError(wrapped, target)).toMatchObject({ statusCode: 503, message: `Production cannot be reached: ${reason}` })
-      expect(await respond(err, { target })).toEqual({ status: 503, body: { statusCode: 503, message: 'Internal server error' } })
+      expect(toHttpError(wrapped, target)).toMatchObject({ statusCode: 503, message })
+      expect(await respond(err, { target })).toEqual({ status: 503, body: { statusCode: 503, message, data } })
     }
-    expect(console.error).toHaveBeenCalledWith('[dbsafe] GET /api/x: Production cannot be reached: connect ECONNREFUSED 127.0.0.1:5432')
+    expect(console.error).toHaveBeenCalledWith(`[dbsafe] GET /api/x: Production cannot be reached (failing since ${since}): connect ECONNREFUSED 127.0.0.1:5432`)
   })
 
   it('keeps a driver failure outside a target request, and a domain error that mentions a timeout, as they are', () => {

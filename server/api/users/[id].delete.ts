@@ -18,7 +18,7 @@ export default defineEventHandler(async (event) => {
       await deleteUser(db, id)
       return user
     },
-    params: (_, user) => ({ username: user?.username }),
+    params: ({ path }, user) => ({ id: path?.id, username: user?.username }),
   })
   return { ok: true }
 })

@@ -11,5 +11,10 @@ export default defineEventHandler(async (event) => guarded(event, {
     setResponseStatus(event, 201)
     return user
   },
-  params: ({ body }) => ({ username: body?.username, role: body?.role }),
+  // A refused request is recorded with the user it asked for, as far as its body names one.
+  params: ({ body, rawBody }) => {
+    const asked = (body ?? rawBody ?? {}) as { username?: unknown, role?: unknown }
+    const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 64) : undefined)
+    return { username: text(asked.username), role: text(asked.role) }
+  },
 }))

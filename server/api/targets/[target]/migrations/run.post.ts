@@ -9,7 +9,8 @@ import { startMigrationRun } from '~server/migrations/start-run'
 export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)
   return guarded(event, {
-    action: 'migrations.run', role: 'admin', target, body: migrationRunSchema,
+    // Up to 500 acknowledged findings and an override reason: more than the default few KB.
+    action: 'migrations.run', role: 'admin', target, body: migrationRunSchema, bodyLimit: 128 * 1024,
     handle: async ({ user, body }) => {
       requireConfirmation(body.confirm, target)
       const { db } = await useConsole()
