@@ -6,6 +6,7 @@ import { loadConfig } from './config/load'
 import { migrateConsole } from './database/migrate-console'
 import { poolFor } from './database/pools'
 import { markInterruptedJobs } from './jobs/run'
+import { endOrphanedMigrations } from './migrations/orphans'
 
 export interface ConsoleContext {
   configFile: string
@@ -27,6 +28,8 @@ export function startConsole(env: NodeJS.ProcessEnv = process.env): Promise<Cons
     await migrateConsole(db)
     await bootstrapAdmin(db, env.DBSAFE_ADMIN_PASSWORD)
     await markInterruptedJobs(db)
+    // In the background: an unreachable target must not hold up the start.
+    void endOrphanedMigrations(db, config.targets)
     const sessionSecret = env.DBSAFE_SESSION_SECRET || await storedSessionSecret(db)
     return { configFile: config.file, targets: config.targets, db, sessionSecret }
   })()
