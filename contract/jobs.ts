@@ -4,7 +4,8 @@ export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interru
 /** A job in one of these states has ended: it will not change again. */
 export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'interrupted']
 export const isFinalJob = (status: string): boolean => (FINAL_JOB_STATUSES as readonly string[]).includes(status)
-export interface JobProgress { done?: number, total?: number, bytes?: number, message?: string }
+/** `queuePosition`: while queued, the job's 1-based place in its console's queue (gone once it runs). */
+export interface JobProgress { done?: number, total?: number, bytes?: number, message?: string, queuePosition?: number }
 export interface Job {
   id: number
   kind: string

@@ -44,8 +44,11 @@ export interface MigrationStatus {
 
 export interface IgnoredMigrationFile {
   path: string
-  /** migrationsIgnore: matched a configured glob; module: JS/TS while dbsafe runs the SQL files; no-prefix: no numeric or timestamp prefix. */
-  reason: 'migrationsIgnore' | 'module' | 'no-prefix'
+  /**
+   * migrationsIgnore: matched a configured glob; module: JS/TS while dbsafe runs the SQL files; no-prefix: no numeric or
+   * timestamp prefix; symlink: a symbolic link, never followed (it could point at any file the console can read).
+   */
+  reason: 'migrationsIgnore' | 'module' | 'no-prefix' | 'symlink'
 }
 
 /** How "Run" applies pending migrations on this target, or why it cannot. */

@@ -8,6 +8,7 @@ import { migrateConsole } from './database/migrate-console'
 import { poolFor } from './database/pools'
 import { proxyList } from './http/proxies'
 import { markInterruptedJobs } from './jobs/run'
+import { endOrphanedMigrations } from './migrations/orphans'
 
 export interface ConsoleContext {
   configFile: string
@@ -33,6 +34,8 @@ export function startConsole(env: NodeJS.ProcessEnv = process.env): Promise<Cons
     await migrateConsole(db)
     await bootstrapAdmin(db, env.DBSAFE_ADMIN_PASSWORD)
     await markInterruptedJobs(db)
+    // In the background: an unreachable target must not hold up the start.
+    void endOrphanedMigrations(db, config.targets)
     return { configFile: config.file, targets: config.targets, db, sessionSecret, trustedProxies }
   })()
   return ready

@@ -1,5 +1,6 @@
-import pg from 'pg'
+import type pg from 'pg'
 import type { TargetConfig } from '../config/schema'
+import { openSession } from '../database/session'
 import { BusyError } from '../errors'
 import { holdAdvisoryLock, type HeldLock } from '../jobs/lifecycle'
 import { backupConnection } from './connection'
@@ -21,9 +22,6 @@ export class BackupBusyError extends BusyError {
  * same session, so the lock lasts exactly as long as the backup. Releasing ends the session.
  */
 export async function lockBackupSession(target: TargetConfig, databaseUrl?: string): Promise<HeldLock<pg.Client>> {
-  const session = new pg.Client({ ...backupConnection(target, databaseUrl), application_name: 'dbsafe-backup', connectionTimeoutMillis: 5000 })
-  // A session dropped mid-dump makes pg_dump fail on its own; the client must not crash the console.
-  session.on('error', () => {})
-  await session.connect()
+  const session = await openSession(backupConnection(target, databaseUrl), 'dbsafe-backup')
   return holdAdvisoryLock(session, [BACKUP_LOCK_NAMESPACE, BACKUP_LOCK_KEY], () => new BackupBusyError(target.id), () => session.end().catch(() => {}))
 }

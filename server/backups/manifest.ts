@@ -1,4 +1,6 @@
-import { open, readFile, rename, stat } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { constants } from 'node:fs'
+import { open, readFile, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { z } from 'zod'
 import type { BackupManifest, BackupManifestSummary } from '~contract/backups'
@@ -46,18 +48,27 @@ export async function readManifest(backupPath: string): Promise<ManifestRead> {
   }
 }
 
-/** Written to a hidden temp file, fsynced, then renamed: a manifest is whole or absent. */
+/**
+ * Written to a hidden temp file, fsynced, then renamed: a manifest is whole or absent. The temp file has a random
+ * name and is created exclusively, never through a symlink, so whoever can write the backups dir cannot make the
+ * console write through a name planted there.
+ */
 export async function writeManifest(backupPath: string, manifest: BackupManifest): Promise<void> {
   const path = manifestPath(backupPath)
-  const tmp = join(dirname(path), `.${basename(path)}.tmp`)
-  const fh = await open(tmp, 'w', 0o600)
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
+  const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600)
   try {
-    await fh.writeFile(JSON.stringify(manifest, null, 2) + '\n')
-    await fh.sync()
-  } finally {
-    await fh.close()
+    try {
+      await fh.writeFile(JSON.stringify(manifest, null, 2) + '\n')
+      await fh.sync()
+    } finally {
+      await fh.close()
+    }
+    await rename(tmp, path)
+  } catch (err) {
+    await rm(tmp, { force: true })
+    throw err
   }
-  await rename(tmp, path)
 }
 
 export function summarize(m: BackupManifest): BackupManifestSummary {

@@ -59,7 +59,7 @@ export async function pruneBackups(consoleDb: pg.Pool, target: TargetConfig, opt
   const removed: RetentionPlan['remove'] = []
   const paths: string[] = []
   for (const r of plan.remove) {
-    const path = await resolveBackup(target, r.id, { allowPartial: true })
+    const path = await resolveBackup(target, r.id, { allowPartial: true, allowLinked: true })
     if (!path) continue
     await rm(path, { recursive: true, force: true })
     await rm(manifestPath(path), { force: true })

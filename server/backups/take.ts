@@ -1,4 +1,4 @@
-import { rename } from 'node:fs/promises'
+import { rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type pg from 'pg'
 import type { BackupFormat, BackupManifest } from '~contract/backups'
@@ -7,7 +7,7 @@ import type { JobContext } from '../jobs/run'
 import { backupConnection } from './connection'
 import { dumpToPartial, fsyncPath, pgDumpArgs } from './dump'
 import { lockBackupSession } from './lock'
-import { writeManifest } from './manifest'
+import { manifestPath, writeManifest } from './manifest'
 import { consoleBackupName, partialName } from './names'
 import { backupsDirReal, exists } from './paths'
 import { assertDumpVersion, pgTool, toolVersion } from './pg-binaries'
@@ -75,21 +75,29 @@ export async function takeBackup(target: TargetConfig, opts: TakeBackupOptions, 
         + 'grant the connecting role SELECT on all tables and sequences, or give backups their own connection', { cause: err })
     })
     const dumping = dumpToPartial({ bin, args, conn, partialPath, directory: format === 'directory', tableCount, ctx, signal: stop.signal })
-    const [tables, { sizeBytes, sha256 }] = await Promise.all([counting, dumping.catch(async (err) => {
-      // A dump stopped because counting failed reports the counting error, not the abort.
-      await counting
+    let manifest: BackupManifest
+    try {
+      const [tables, { sizeBytes, sha256 }] = await Promise.all([counting, dumping.catch(async (err) => {
+        // A dump stopped because counting failed reports the counting error, not the abort.
+        await counting
+        throw err
+      })])
+      manifest = {
+        manifestVersion: 1, target: target.id, database: server.database, format, file: name, sizeBytes, sha256,
+        serverVersion: server.version, serverVersionNum: server.num, pgDumpVersion: pgDumpVersion.text,
+        databaseSizeBytes: server.size, tables, createdAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(),
+        createdBy: who, ...(opts.compress !== undefined ? { compress: opts.compress } : {}), ...(opts.label ? { label: opts.label } : {}),
+      }
+      // The manifest first, then the dump's final name: a dump never lists under its final name without one.
+      await writeManifest(finalPath, manifest)
+      await rename(partialPath, finalPath)
+    } catch (err) {
+      // A failed backup leaves nothing behind (e.g. a disk that filled up while the manifest was written).
+      await Promise.all([rm(partialPath, { recursive: true, force: true }), rm(manifestPath(finalPath), { force: true })])
       throw err
-    })])
-    await rename(partialPath, finalPath)
-    await fsyncPath(dir)
-    const manifest: BackupManifest = {
-      manifestVersion: 1, target: target.id, database: server.database, format, file: name, sizeBytes, sha256,
-      serverVersion: server.version, serverVersionNum: server.num, pgDumpVersion: pgDumpVersion.text,
-      databaseSizeBytes: server.size, tables, createdAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(),
-      createdBy: who, ...(opts.compress !== undefined ? { compress: opts.compress } : {}), ...(opts.label ? { label: opts.label } : {}),
     }
-    await writeManifest(finalPath, manifest)
-    ctx.log(`wrote ${name}: ${sizeBytes} bytes, sha256 ${sha256}`)
+    await fsyncPath(dir)
+    ctx.log(`wrote ${name}: ${manifest.sizeBytes} bytes, sha256 ${manifest.sha256}`)
     return manifest
   } finally {
     // Ends the read-only snapshot transaction and releases the advisory lock.

@@ -4,12 +4,13 @@ import pg from 'pg'
 export const POOL_SIZE = 4
 const pools = new Map<string, pg.Pool>()
 
-export function poolFor(config: pg.ClientConfig): pg.Pool {
-  const key = JSON.stringify(config)
+/** The pool for `config`; `max` and `applicationName` make a separate pool (e.g. job sessions, apart from requests). */
+export function poolFor(config: pg.ClientConfig, opts: { max?: number, applicationName?: string } = {}): pg.Pool {
+  const key = JSON.stringify([config, opts])
   let pool = pools.get(key)
   if (!pool) {
-    pool = new pg.Pool({ ...config, max: POOL_SIZE, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000,
-      application_name: 'dbsafe' })
+    pool = new pg.Pool({ ...config, max: opts.max ?? POOL_SIZE, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000,
+      application_name: opts.applicationName ?? 'dbsafe' })
     // An idle client losing its server must not crash the console; the next query reports it.
     pool.on('error', () => {})
     pools.set(key, pool)

@@ -23,6 +23,10 @@ export function targetPool(target: TargetConfig, env?: EnvFile): pg.Pool {
 }
 
 /** Migrations run with `migrationDatabaseUrl` (e.g. a separate owner role) when set, else as the app connects. */
+export function migrationConnection(target: TargetConfig): ClientConfig {
+  return target.migrationDatabaseUrl ? { connectionString: target.migrationDatabaseUrl } : appConnection(target)
+}
+
 export function migrationPool(target: TargetConfig): pg.Pool {
-  return target.migrationDatabaseUrl ? watchReachability(poolFor({ connectionString: target.migrationDatabaseUrl }), target.id) : targetPool(target)
+  return target.migrationDatabaseUrl ? watchReachability(poolFor(migrationConnection(target)), target.id) : targetPool(target)
 }

@@ -1,7 +1,9 @@
 import type pg from 'pg'
 import { recordAudit } from '../audit/record'
 import { invalidateTarget } from '../targets/shared-read'
+import { takeSlot } from './queue'
 import { runJob, type JobContext } from './run'
+import { releaseClaim, withQueueSession } from './sessions'
 import { createJob, findJobByKey } from './store'
 
 /** A lock on the target held for one job; `release` lets it go (so does the session ending). */
@@ -31,11 +33,11 @@ export type StartJobResult<R> = [R] extends [never] ? StartedJob : StartedJob | 
 
 /**
  * Every console job starts here: an idempotent retry returns the first job; the target's lock is taken
- * (or its busy error thrown); the plan may refuse; then the job row is created and its runner runs in the
- * background through runJob, which streams progress and, with its job lock, lets a restarted console mark
- * a job whose console died as interrupted (markInterruptedJobs). The target's lock is released as soon as
- * the runner ends, before the job is marked final (and the target's shared reads with it), and `<kind>.finished`
- * is audited with ok or failed.
+ * (or its busy error thrown); the plan may refuse; then the job row is created, claimed by this instance's queue
+ * session, and waits for a slot (takeSlot: its place shows as `progress.queuePosition`); its runner then runs in the
+ * background through runJob, which streams progress and, with its job lock, lets any instance see a job whose
+ * console died as interrupted (markInterruptedJobs). The target's lock is released as soon as the runner ends,
+ * before the job is marked final (and the target's shared reads with it), and `<kind>.finished` is audited with ok or failed.
  */
 export async function startJob<T extends object, S = undefined, R = never>(consoleDb: pg.Pool, spec: JobSpec<T, S, R>): Promise<StartJobResult<R>> {
   const started = (jobId: number, created: boolean) => ({ jobId, created }) as StartJobResult<R>
@@ -51,9 +53,9 @@ export async function startJob<T extends object, S = undefined, R = never>(conso
       await release()
       return plan as StartJobResult<R>
     }
-    const { job, created } = await createJob(consoleDb, {
+    const { job, created } = await withQueueSession(consoleDb, (session) => createJob(consoleDb, {
       kind: spec.kind, target: spec.target, createdBy: spec.actor, params: plan.params, idempotencyKey: spec.idempotencyKey,
-    })
+    }, session), (r) => r.created ? r.job.id : null)
     if (!created) {
       await release()
       return started(job.id, false)
@@ -67,7 +69,17 @@ export async function startJob<T extends object, S = undefined, R = never>(conso
         await release()
       }
     }
-    void runJob(consoleDb, job.id, run)
+    const queued = (queuePosition: number) => consoleDb.query('UPDATE jobs SET progress = progress || $2 WHERE id = $1 AND status = \'queued\'',
+      [job.id, { queuePosition }]).catch(() => {})
+    void takeSlot(spec.target, queued)
+      .then(async (free) => {
+        try {
+          return await runJob(consoleDb, job.id, run)
+        } finally {
+          free()
+          await releaseClaim(consoleDb, job.id)
+        }
+      })
       .then((result) => recordAudit(consoleDb, {
         actor: spec.actor, action: `${spec.kind}.finished`, target: spec.target, params: { jobId: job.id }, outcome: result === undefined ? 'failed' : 'ok',
       }))

@@ -1,24 +1,27 @@
 import type pg from 'pg'
 import type { JobProgress } from '~contract/jobs'
+import { JOB_LOCK_NAMESPACE, jobSessions, releaseClaim } from './sessions'
 
-// Each running job holds this advisory lock (namespace, job id) on its own console-database session.
-// If the process dies, PostgreSQL drops the lock with the session; that is how a restart tells
-// a job that is still running elsewhere from one that was interrupted.
-export const JOB_LOCK_NAMESPACE = 730_514
 const FLUSH_MS = 200
 
 export interface JobContext {
   log: (line: string) => void
   progress: (p: JobProgress) => void
+  /** The job being run (set by runJob), e.g. to name the sessions it opens. */
+  jobId?: number
 }
 
 /**
- * Runs `work` as job `id`: marks it running, streams its log lines and progress into the console
+ * Runs `work` as job `id` on a session of its own (jobSessions, not the request pool) holding the job lock
+ * (taking over the queue's claim): marks it running, streams its log lines and progress into the console
  * database (batched, at most every 200 ms), and records success with the result or failure with the error
  * (and the partial result the error carries, if any).
  */
 export async function runJob<T>(db: pg.Pool, id: number, work: (ctx: JobContext) => Promise<T>): Promise<T | undefined> {
-  const client = await db.connect()
+  const client = await jobSessions(db).connect()
+  // A lost session fails the next query; the job is then judged interrupted by its missing lock.
+  const ignore = () => {}
+  client.on('error', ignore)
   let pendingLines: string[] = []
   let pendingProgress: JobProgress | null = null
   let flushing = Promise.resolve()
@@ -35,10 +38,12 @@ export async function runJob<T>(db: pg.Pool, id: number, work: (ctx: JobContext)
   }
   const timer = setInterval(() => { void flush().catch(() => {}) }, FLUSH_MS)
   try {
-    await client.query('SELECT pg_advisory_lock($1, $2)', [JOB_LOCK_NAMESPACE, id])
-    await client.query(`UPDATE jobs SET status = 'running', started_at = now() WHERE id = $1`, [id])
+    await client.query('SELECT pg_advisory_lock_shared($1, $2)', [JOB_LOCK_NAMESPACE, id])
+    await releaseClaim(db, id)
+    await client.query(`UPDATE jobs SET status = 'running', started_at = now(), progress = progress - 'queuePosition' WHERE id = $1`, [id])
     try {
       const result = await work({
+        jobId: id,
         log: (line) => { pendingLines.push(line) },
         progress: (p) => { pendingProgress = { ...pendingProgress, ...p } },
       })
@@ -56,7 +61,8 @@ export async function runJob<T>(db: pg.Pool, id: number, work: (ctx: JobContext)
     }
   } finally {
     clearInterval(timer)
-    await client.query('SELECT pg_advisory_unlock($1, $2)', [JOB_LOCK_NAMESPACE, id]).catch(() => {})
+    await client.query('SELECT pg_advisory_unlock_shared($1, $2)', [JOB_LOCK_NAMESPACE, id]).catch(() => {})
+    client.off('error', ignore)
     client.release()
   }
 }
@@ -66,12 +72,23 @@ function partialResult(err: unknown): unknown {
   return err instanceof Error && 'result' in err ? err.result ?? null : null
 }
 
-/** At start-up: a job marked running whose lock nobody holds was left by a dead instance. */
-export async function markInterruptedJobs(db: pg.Pool): Promise<number[]> {
+// A migration's statement can outlive its console on the target, holding its locks: the job says so.
+const MIGRATION_RUN_NOTE = '; its last statement may still be running on the target: PostgreSQL 14+ cancels it within seconds '
+  + '(client_connection_check_interval), and a console start-up ends any left (see this log)'
+
+/**
+ * A job marked queued or running whose lock nobody holds was left by a dead instance: marked interrupted, at
+ * start-up and whenever a job is read (so no instance waits for a restart to see it). A queued job less than a
+ * minute old may not hold its lock yet (jobs created outside startJob's queue). `ids` limits it to those jobs.
+ */
+export async function markInterruptedJobs(db: pg.Pool, ids?: number[]): Promise<number[]> {
   const { rows } = await db.query<{ id: number }>(
-    `UPDATE jobs SET status = 'interrupted', finished_at = now(), error = 'The console stopped while this job was running'
-     WHERE (status = 'running' OR (status = 'queued' AND created_at < now() - interval '1 minute')) AND NOT EXISTS (
-       SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = jobs.id AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
-     RETURNING id`, [JOB_LOCK_NAMESPACE])
+    `UPDATE jobs SET status = 'interrupted', finished_at = now(),
+       error = 'The console stopped while this job was running' || CASE WHEN kind = 'migrations.run' THEN $3 ELSE '' END
+     WHERE ($2::int[] IS NULL OR id = ANY($2))
+       AND (status = 'running' OR (status = 'queued' AND created_at < now() - interval '1 minute')) AND NOT EXISTS (
+       SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = $1 AND objid = jobs.id AND objsubid = 2
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+     RETURNING id`, [JOB_LOCK_NAMESPACE, ids ?? null, MIGRATION_RUN_NOTE])
   return rows.map((r) => r.id)
 }

@@ -1,25 +1,40 @@
 import type pg from 'pg'
 import type { Job, JobLogLine, JobWithLog } from '~contract/jobs'
+import { markInterruptedJobs } from './run'
+import { JOB_LOCK_NAMESPACE } from './sessions'
 
 const COLUMNS = `id, kind, target, status, params, progress, result, error, created_by AS "createdBy",
   created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"`
 
 export interface NewJob { kind: string, target: string, params?: Record<string, unknown>, createdBy: string | null, idempotencyKey?: string }
 
-/** Inserts a queued job; with an idempotency key already used for this kind and target, returns that job instead. */
-export async function createJob(db: pg.Pool, job: NewJob): Promise<{ job: Job, created: boolean }> {
-  const { rows } = await db.query<Job>(
-    `INSERT INTO jobs (kind, target, params, created_by, idempotency_key) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (kind, target, idempotency_key) DO NOTHING RETURNING ${COLUMNS}`,
-    [job.kind, job.target, job.params ?? {}, job.createdBy, job.idempotencyKey ?? null])
+/**
+ * Inserts a queued job; with an idempotency key already used for this kind and target, returns that job instead.
+ * Given `claim` (the queue's session), the new job's lock is taken in the same statement, so no instance ever sees
+ * it unclaimed.
+ */
+export async function createJob(db: pg.Pool, job: NewJob, claim?: pg.ClientBase): Promise<{ job: Job, created: boolean }> {
+  const { rows } = await (claim ?? db).query<Job>(
+    `WITH j AS (INSERT INTO jobs (kind, target, params, created_by, idempotency_key) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (kind, target, idempotency_key) DO NOTHING RETURNING ${COLUMNS})
+     SELECT j.* FROM j WHERE $6::int IS NULL OR pg_advisory_lock_shared($6, j.id) IS NOT NULL`,
+    [job.kind, job.target, job.params ?? {}, job.createdBy, job.idempotencyKey ?? null, claim ? JOB_LOCK_NAMESPACE : null])
   if (rows[0]) return { job: rows[0], created: true }
   return { job: (await findJobByKey(db, job.kind, job.target, job.idempotencyKey!))!, created: false }
 }
 
 export async function getJob(db: pg.Pool, id: number, afterSeq = 0): Promise<JobWithLog | null> {
-  const { rows } = await db.query<Job>(`SELECT ${COLUMNS} FROM jobs WHERE id = $1`, [id])
-  if (!rows[0]) return null
-  return { ...rows[0], log: await jobLog(db, id, afterSeq) }
+  const [job] = await judged(db, () => db.query<Job>(`SELECT ${COLUMNS} FROM jobs WHERE id = $1`, [id]))
+  if (!job) return null
+  return { ...job, log: await jobLog(db, id, afterSeq) }
+}
+
+/** Jobs as `read` finds them, with any queued or running one whose console died read as interrupted. */
+async function judged(db: pg.Pool, read: () => Promise<{ rows: Job[] }>): Promise<Job[]> {
+  const { rows } = await read()
+  const live = rows.filter((j) => j.status === 'queued' || j.status === 'running').map((j) => j.id)
+  if (!live.length || !(await markInterruptedJobs(db, live)).length) return rows
+  return (await read()).rows
 }
 
 export async function jobLog(db: pg.Pool, id: number, afterSeq = 0): Promise<JobLogLine[]> {
@@ -28,10 +43,9 @@ export async function jobLog(db: pg.Pool, id: number, afterSeq = 0): Promise<Job
 }
 
 export async function listJobs(db: pg.Pool, filter: { target?: string, kind?: string, limit?: number }): Promise<Job[]> {
-  const { rows } = await db.query<Job>(
+  return judged(db, () => db.query<Job>(
     `SELECT ${COLUMNS} FROM jobs WHERE ($1::text IS NULL OR target = $1) AND ($2::text IS NULL OR kind = $2)
-     ORDER BY created_at DESC, id DESC LIMIT $3`, [filter.target ?? null, filter.kind ?? null, filter.limit ?? 50])
-  return rows
+     ORDER BY created_at DESC, id DESC LIMIT $3`, [filter.target ?? null, filter.kind ?? null, filter.limit ?? 50]))
 }
 
 export async function findJobByKey(db: pg.Pool, kind: string, target: string, key: string): Promise<Job | null> {

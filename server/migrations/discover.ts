@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { readdir, readFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { open, readdir } from 'node:fs/promises'
 import { basename, dirname, extname, join, posix } from 'node:path'
 import picomatch from 'picomatch'
 import type { IgnoredMigrationFile } from '~contract/migrations'
@@ -47,7 +48,7 @@ const MAX_DEPTH = 4
 
 /** Reads the migration files under a directory, recursively where tools nest them, in the order they run. */
 export async function discoverMigrations(dir: string, opts: DiscoverOptions = {}): Promise<Discovery> {
-  let relPaths: string[]
+  let relPaths: Listed[]
   try {
     relPaths = await listFiles(dir, '', 0)
   } catch (e) {
@@ -57,10 +58,12 @@ export async function discoverMigrations(dir: string, opts: DiscoverOptions = {}
   const ignoredByGlob = opts.ignore?.length ? picomatch(opts.ignore, { dot: true }) : () => false
   const candidates: { relPath: string, name: string, kind: MigrationKind }[] = []
   const ignored: IgnoredMigrationFile[] = []
-  for (const relPath of relPaths) {
+  for (const { relPath, symlink } of relPaths) {
     const kind = kindOf(relPath)
     if (!kind) continue
     if (ignoredByGlob(relPath)) ignored.push({ path: relPath, reason: 'migrationsIgnore' })
+    // Never read: what it points at (any file the console can read) would be shown to viewers and run.
+    else if (symlink) ignored.push({ path: relPath, reason: 'symlink' })
     else if (kind === 'module' && !opts.modules) ignored.push({ path: relPath, reason: 'module' })
     else {
       const name = migrationName(relPath)
@@ -71,22 +74,34 @@ export async function discoverMigrations(dir: string, opts: DiscoverOptions = {}
   candidates.sort((a, b) => compareMigrationNames(a.name, b.name))
   const files = await Promise.all(candidates.map(async ({ relPath, name, kind }) => {
     const path = join(dir, relPath)
-    const bytes = await readFile(path)
+    const bytes = await readNoFollow(path)
     return { name, relPath, path, kind, text: bytes.toString('utf8'), checksum: sha256(bytes) }
   }))
   return { exists: true, files, ignored: ignored.sort((a, b) => (a.path < b.path ? -1 : 1)) }
 }
 
-async function listFiles(root: string, rel: string, depth: number): Promise<string[]> {
+interface Listed { relPath: string, symlink: boolean }
+
+async function listFiles(root: string, rel: string, depth: number): Promise<Listed[]> {
   const entries = await readdir(join(root, rel), { withFileTypes: true })
-  const out: string[] = []
+  const out: Listed[] = []
   for (const e of entries) {
     const relPath = rel ? posix.join(rel, e.name) : e.name
     if (e.isDirectory()) {
       if (depth < MAX_DEPTH && !e.name.startsWith('.') && !SKIPPED_DIRS.has(e.name)) out.push(...await listFiles(root, relPath, depth + 1))
-    } else if (e.isFile() || e.isSymbolicLink()) out.push(relPath)
+    } else if (e.isFile() || e.isSymbolicLink()) out.push({ relPath, symlink: e.isSymbolicLink() })
   }
   return out
+}
+
+// A file swapped for a symlink after it was listed fails to open (ELOOP) rather than being followed.
+async function readNoFollow(path: string): Promise<Buffer> {
+  const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW)
+  try {
+    return await fh.readFile()
+  } finally {
+    await fh.close()
+  }
 }
 
 function kindOf(relPath: string): MigrationKind | null {

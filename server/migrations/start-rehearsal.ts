@@ -4,7 +4,8 @@ import { restoreServer } from '../backups/scratch'
 import type { TargetConfig } from '../config/schema'
 import { BusyError } from '../errors'
 import { holdAdvisoryLock, startJob, type HeldLock, type JobPlan } from '../jobs/lifecycle'
-import { migrationPool } from '../database/target-pool'
+import { openSession } from '../database/session'
+import { migrationConnection } from '../database/target-pool'
 import { chooseBackup } from './rehearsal-backup'
 import { planRehearsal, rehearseMigrations } from './rehearse'
 
@@ -48,8 +49,8 @@ async function planJob(consoleDb: pg.Pool, target: TargetConfig, actor: string):
   }
 }
 
-async function lockRehearsal(target: TargetConfig): Promise<HeldLock<pg.PoolClient>> {
-  const client = await migrationPool(target).connect()
+async function lockRehearsal(target: TargetConfig): Promise<HeldLock<pg.Client>> {
+  const client = await openSession(migrationConnection(target), 'dbsafe-rehearsal')
   return holdAdvisoryLock(client, [REHEARSAL_LOCK_KEY], () => new RehearsalBusyError(`A rehearsal is already running on ${target.label}`),
-    (err) => client.release(err))
+    () => client.end().catch(() => {}))
 }

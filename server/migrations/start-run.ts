@@ -6,6 +6,7 @@ import { holdAdvisoryLock, startJob, type HeldLock, type JobPlan } from '../jobs
 import { applyMigrations } from './apply'
 import { runThroughCommand, type CommandTarget } from './command-run'
 import { migrationPool } from '../database/target-pool'
+import { migrationSession, nameMigrationSession } from './session'
 import { splitStatements } from './lint/statements'
 import { planRun, type Refusal, type RunOptions } from './plan'
 import { loadMigrations } from './view'
@@ -29,14 +30,14 @@ export async function startMigrationRun(consoleDb: pg.Pool, target: TargetConfig
   })
 }
 
-async function lockMigrations(target: TargetConfig): Promise<HeldLock<pg.PoolClient>> {
-  const client = await migrationPool(target).connect()
+async function lockMigrations(target: TargetConfig): Promise<HeldLock<pg.Client>> {
+  const client = await migrationSession(target)
   return holdAdvisoryLock(client, [MIGRATION_LOCK_KEY], () => new MigrationBusyError(`A migration run is already in progress on ${target.label}`),
-    (err) => client.release(err))
+    () => client.end().catch(() => {}))
 }
 
 // Under the lock: the files as read now are the bytes the run applies, on the client that holds the lock.
-async function planJob(client: pg.PoolClient, target: TargetConfig, actor: string, req: StartRun,
+async function planJob(client: pg.Client, target: TargetConfig, actor: string, req: StartRun,
   newestUsableBackupAt: () => Promise<Date | null>): Promise<JobPlan<{ applied: string[] }> | { refusal: Refusal }> {
   const pool = migrationPool(target)
   const { view, files, serverVersionNum: version } = await loadMigrations(pool, target)
@@ -58,8 +59,11 @@ async function planJob(client: pg.PoolClient, target: TargetConfig, actor: strin
   const toApply = plan.run.map((r) => ({ name: r.name, checksum: r.checksum!, statements: statements.get(r.name)! }))
   return {
     params,
-    run: (ctx) => applyMigrations(client, toApply, {
-      table: target.migrationsTable, actor, lockTimeout: target.lockTimeout, statementTimeout: target.statementTimeout,
-    }, ctx),
+    run: async (ctx) => {
+      await nameMigrationSession(client, ctx.jobId)
+      return applyMigrations(client, toApply, {
+        table: target.migrationsTable, actor, lockTimeout: target.lockTimeout, statementTimeout: target.statementTimeout,
+      }, ctx)
+    },
   }
 }

@@ -1,6 +1,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { JOB_LOCK_NAMESPACE, markInterruptedJobs, runJob } from '~server/jobs/run'
+import { markInterruptedJobs, runJob } from '~server/jobs/run'
+import { JOB_LOCK_NAMESPACE } from '~server/jobs/sessions'
 import { createJob, getJob } from '~server/jobs/store'
 import { loginCookie, startConsoleProcess, writeConfig } from '../support/console'
 import { createConsoleDatabase, createTestDatabase } from '../support/db'
@@ -59,11 +60,13 @@ describe('jobs', () => {
     await holder.connect()
     await holder.query('SELECT pg_advisory_lock($1, $2)', [JOB_LOCK_NAMESPACE, alive.id])
     const marked = await markInterruptedJobs(db.pool)
-    await holder.end()
     expect(marked).toContain(dead.id)
     expect(marked).not.toContain(alive.id)
     expect((await getJob(db.pool, dead.id))!.status).toBe('interrupted')
     expect((await getJob(db.pool, alive.id))!.status).toBe('running')
+    // Read again once its holder is gone, the job is judged by its lock then and there, without a restart.
+    await holder.end()
+    expect((await getJob(db.pool, alive.id))!.status).toBe('interrupted')
   })
 })
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -54,5 +54,24 @@ describe('discoverMigrations', () => {
 
   it('says when the directory does not exist', async () => {
     expect(await discoverMigrations(join(dir, 'nope'))).toEqual({ exists: false, files: [], ignored: [] })
+  })
+})
+
+describe('discoverMigrations and symlinks', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dbsafe-migrations-links-'))
+    await mkdir(join(dir, 'migrations'))
+    await writeFile(join(dir, 'secret.txt'), 'DB_PASSWORD=hunter2\n')
+    await writeFile(join(dir, 'migrations', '001_init.sql'), 'SELECT 1;\n')
+    await symlink(join(dir, 'secret.txt'), join(dir, 'migrations', '002_peek.sql'))
+  })
+  afterAll(async () => { await rm(dir, { recursive: true, force: true }) })
+
+  it('lists a symlinked migration file as ignored and never reads what it points at', async () => {
+    const found = await discoverMigrations(join(dir, 'migrations'))
+    expect(found.files.map((f) => f.name)).toEqual(['001_init'])
+    expect(found.ignored).toEqual([{ path: '002_peek.sql', reason: 'symlink' }])
+    expect(JSON.stringify(found)).not.toContain('hunter2')
   })
 })
