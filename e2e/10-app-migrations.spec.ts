@@ -31,7 +31,7 @@ test("an admin reviews the app's TypeScript migration, runs it through the app's
   const downDrop = source.locator('.line').filter({ hasText: 'DROP TABLE IF EXISTS feature_flags' })
   await expect(downDrop.getByRole('cell').first()).toHaveText(String(lineOf(text, 'DROP TABLE IF EXISTS feature_flags')))
   await expect(downDrop.locator('xpath=following-sibling::div[1]')).toContainText('only on rollback')
-  await shot(page, '30-app-migration-review')
+  await shot(page, '60-app-migration-review')
 
   await page.getByTestId('run-migrations').click()
   const dialog = page.getByRole('dialog')
@@ -53,5 +53,5 @@ test("an admin reviews the app's TypeScript migration, runs it through the app's
   await expect(row004).toContainText('applied')
   await expect(page.getByTestId('migration-detail').locator('header')).toContainText('applied')
   await expect(table.getByRole('row', { name: /005_unique_registrations/ })).toContainText('pending')
-  await shot(page, '31-app-migration-failed-halfway')
+  await shot(page, '61-app-migration-failed-halfway')
 })
