@@ -10,6 +10,10 @@ import { appliedIds } from './target-status'
 import type { AppTracker } from './trackers'
 
 export type CommandTarget = TargetConfig & { migrationsTracker: AppTracker, migrateCommand: MigrateCommand }
+
+/** The app records its own migrations and names the command that applies them: Run runs that command. */
+export const isCommandTarget = (target: TargetConfig): target is CommandTarget =>
+  target.migrationsTracker !== 'dbsafe' && target.migrateCommand !== undefined
 export interface CommandRunResult { applied: string[], failedIn?: string, exitCode: number | null }
 
 /** The app's command failed: `result` says what it applied before (such runners are rarely transactional). */

@@ -4,7 +4,7 @@ import type { TargetConfig } from '../config/schema'
 import { BusyError } from '../errors'
 import { holdAdvisoryLock, startJob, type HeldLock, type JobPlan } from '../jobs/lifecycle'
 import { applyMigrations } from './apply'
-import { runThroughCommand, type CommandTarget } from './command-run'
+import { isCommandTarget, runThroughCommand } from './command-run'
 import { migrationPool } from '../database/target-pool'
 import { migrationSession, nameMigrationSession } from './session'
 import { splitStatements } from './lint/statements'
@@ -53,8 +53,8 @@ async function planJob(client: pg.Client, target: TargetConfig, actor: string, r
     { runner: view.runner, tracker: view.tracker })
   if (!plan.ok) return { refusal: plan.refusal }
   const params = { migrations: plan.run.map((r) => r.name), acknowledged: plan.acknowledged, ...(req.override ? { override: req.override.reason } : {}) }
-  if (!byDbsafe) {
-    return { params: { ...params, via: 'command' }, run: (ctx) => runThroughCommand(pool, target as CommandTarget, plan.run, { upTo: req.upTo }, ctx) }
+  if (isCommandTarget(target)) {
+    return { params: { ...params, via: 'command' }, run: (ctx) => runThroughCommand(pool, target, plan.run, { upTo: req.upTo }, ctx) }
   }
   const toApply = plan.run.map((r) => ({ name: r.name, checksum: r.checksum!, statements: statements.get(r.name)! }))
   return {

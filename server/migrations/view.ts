@@ -3,6 +3,7 @@ import { isPendingOrFailed, type MigrationDetail, type MigrationRow, type Migrat
 import type { TargetConfig } from '../config/schema'
 import { serverVersionNum } from './connection'
 import type { MigrationFile } from './discover'
+import { isCommandTarget } from './command-run'
 import { lintFileLive } from './lint/live'
 import { migrationLanguage } from './modules/files'
 import { discoverTargetMigrations, targetMigrationStatus, trackerKind } from './target-status'
@@ -36,8 +37,10 @@ export async function loadMigrations(pool: pg.Pool, target: TargetConfig,
 /** dbsafe runs what it tracks; an app's migrations run only through the app's own command, never behind its back. */
 export function runnerOf(target: TargetConfig): MigrationRunner {
   if (target.migrationsTracker === 'dbsafe') return { via: 'dbsafe', available: true }
-  const cmd = target.migrateCommand
-  if (cmd) return { via: 'command', available: true, command: cmd.argv, upTo: cmd.upToArgs !== undefined }
+  if (isCommandTarget(target)) {
+    const cmd = target.migrateCommand
+    return { via: 'command', available: true, command: cmd.argv, upTo: cmd.upToArgs !== undefined }
+  }
   return {
     via: 'none', available: false,
     reason: `The app records its migrations itself (${trackerKind(target)} tracker), so dbsafe only reads them: running them here would apply them behind the app's back. Configure migrateCommand (the app's own migrate command) to run them from dbsafe.`,

@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import type { LintFinding } from '~contract/migrations'
-import { migrationLanguage } from '../modules/files'
+import type { MigrationFile } from '../discover'
 import { lintMigrationModule } from '../modules/lint'
 import { liveFactsFor } from './catalog-facts'
 import { lintSql, type LintContext } from './lint'
@@ -27,7 +27,7 @@ export function lintSqlLive(pool: pg.Pool, sql: string, context: OfflineContext 
   return lintLive(pool, (c) => lintSql(sql, c), context)
 }
 
-/** A migration file by its language: SQL as it is, a JS/TS module by the SQL embedded in it. */
-export function lintFileLive(pool: pg.Pool, file: { relPath: string, text: string }, context: OfflineContext = {}): Promise<LintFinding[]> {
-  return migrationLanguage(file.relPath) === 'sql' ? lintSqlLive(pool, file.text, context) : lintLive(pool, (c) => lintMigrationModule(file.text, file.relPath, c), context)
+/** A migration file by the kind discovery found: SQL as it is, a JS/TS module by the SQL embedded in it. */
+export function lintFileLive(pool: pg.Pool, file: Pick<MigrationFile, 'kind' | 'relPath' | 'text'>, context: OfflineContext = {}): Promise<LintFinding[]> {
+  return file.kind === 'sql' ? lintSqlLive(pool, file.text, context) : lintLive(pool, (c) => lintMigrationModule(file.text, file.relPath, c), context)
 }
