@@ -4,7 +4,10 @@ import type { BackupFreshness } from './backups'
 import type { TrackerState } from './migrations'
 import { confirmField, type Warning } from './http'
 
-export interface TargetSummary { id: string, label: string, reachable: boolean }
+/** Who a target is: `environment` as configured (production unless said otherwise), `colour` its optional accent. */
+export interface TargetIdentity { id: string, label: string, environment: string, colour: string | null }
+
+export interface TargetSummary extends TargetIdentity { reachable: boolean }
 
 /** One place SKIP_MIGRATIONS is set for the app's process. */
 export interface SkipMigrationsSource {
@@ -71,7 +74,7 @@ export type BackupsSummary =
   | { error: string }
 
 export interface Overview {
-  target: { id: string, label: string }
+  target: TargetIdentity
   connection: Connection
   appRole: string | null
   skipMigrations: SkipMigrationsState

@@ -87,7 +87,7 @@ export async function createDemoEnvironment(cluster: ClusterAccess, workDir: str
     targets[plan.id] = { database: p.database, appRole: p.appRole, envFile, backupsDir }
     const restoreDatabaseUrl = await createEmergencyRestoreRole(admin, cluster, p, prefix)
     // Restore tests go to a scratch database on the cluster, as on a dedicated restore-test server.
-    configTargets.push({ id: plan.id, label: plan.label, envFile, migrationsDir, backupsDir, retentionDays: 7, restoreTestUrl, restoreDatabaseUrl })
+    configTargets.push({ id: plan.id, label: plan.label, environment: plan.id, envFile, migrationsDir, backupsDir, retentionDays: 7, restoreTestUrl, restoreDatabaseUrl })
   }
   const app = { id: 'app', label: 'Crearis app', database: `${prefix}crearis_app`, appRole: `${prefix}crearis_app`, port: cluster.port }
   const appTarget = await createAppTarget(admin, workDir, app)

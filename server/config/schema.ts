@@ -30,6 +30,10 @@ const migrateCommandSchema = z.strictObject({
 export const targetConfigSchema = z.strictObject({
   id: slug,
   label: z.string().min(1),
+  /** What this target is (`production`, `staging`, …): production is marked on every page and in every guard dialog. */
+  environment: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: 'a lowercase name such as production or staging' }).default('production'),
+  /** Optional accent colour for the target's marker, as #rgb or #rrggbb. */
+  colour: z.string().regex(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, { error: 'a colour such as #b91c1c' }).optional(),
   /** The app's env file: DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, SKIP_MIGRATIONS. */
   envFile: z.string().min(1),
   /** Overrides the DB_* connection from the env file. */

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { Connection, MigrationsSummary, Overview, PrivilegesSummary, TargetSummary } from '~contract/targets'
+import type { Connection, MigrationsSummary, Overview, PrivilegesSummary, TargetIdentity, TargetSummary } from '~contract/targets'
 import { isPendingOrFailed, type TrackerState } from '~contract/migrations'
 import { backupsSummary, loadBackupFreshness } from '../backups/freshness'
 import { errorText } from '../database/error-text'
@@ -24,14 +24,18 @@ export async function targetOverview(consoleDb: pg.Pool, target: TargetConfig): 
     loadBackupFreshness(consoleDb, target),
   ])
   return {
-    target: { id: target.id, label: target.label }, connection, appRole, skipMigrations: targetSkipMigrations(target, env), privileges, migrations,
+    target: targetIdentity(target), connection, appRole, skipMigrations: targetSkipMigrations(target, env), privileges, migrations,
     backups: backupsSummary(backupFreshness), backupFreshness,
   }
 }
 
+export function targetIdentity(t: TargetConfig): TargetIdentity {
+  return { id: t.id, label: t.label, environment: t.environment, colour: t.colour ?? null }
+}
+
 export async function listTargets(targets: TargetConfig[]): Promise<TargetSummary[]> {
   return Promise.all(targets.map(async (t) => ({
-    id: t.id, label: t.label, reachable: (await probeConnection(t, readEnvFile(t.envFile))).ok,
+    ...targetIdentity(t), reachable: (await probeConnection(t, readEnvFile(t.envFile))).ok,
   })))
 }
 
