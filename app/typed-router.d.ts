@@ -101,6 +101,13 @@ declare module 'vue-router/auto-routes' {
       { target: ParamValue<false> },
       | never
     >,
+    '/targets/[target]/report': RouteRecordInfo<
+      '/targets/[target]/report',
+      '/targets/:target/report',
+      { target: ParamValue<true> },
+      { target: ParamValue<false> },
+      | never
+    >,
     '/tokens': RouteRecordInfo<
       '/tokens',
       '/tokens',
@@ -203,6 +210,14 @@ declare module 'vue-router/auto-routes' {
     'app/pages/targets/[target]/privileges.vue': {
       routes:
         | '/targets/[target]/privileges'
+      views:
+        | never
+      pathParamNames:
+        | never
+    }
+    'app/pages/targets/[target]/report.vue': {
+      routes:
+        | '/targets/[target]/report'
       views:
         | never
       pathParamNames:

@@ -4,10 +4,10 @@ import { useConsole } from '../context'
 import { verifyToken } from '../tokens/store'
 import { currentUser } from './session'
 
-// The only /api route a token may call. The session middleware lets a request through here
+// The only /api routes a token may call, both read-only: the gate and the safety report. The session middleware lets a request through here
 // only when it carries a bearer token, and the route itself then verifies that token:
 // without one, the route still needs a session like every other /api route.
-const TOKEN_API_ROUTE = /^\/api\/targets\/[^/]+\/gate$/
+const TOKEN_API_ROUTE = /^\/api\/targets\/[^/]+\/(gate|report)$/
 
 export const acceptsToken = (method: string, path: string): boolean => method === 'GET' && TOKEN_API_ROUTE.test(path)
 

@@ -40,7 +40,7 @@ export async function listTargets(targets: TargetConfig[]): Promise<TargetSummar
 }
 
 // An unreachable target is a fact to show with the driver's reason, never an error that stops the console.
-async function probeConnection(target: TargetConfig, env: EnvFile): Promise<Connection> {
+export async function probeConnection(target: TargetConfig, env: EnvFile): Promise<Connection> {
   try {
     const { rows } = await targetPool(target, env).query(`SELECT current_setting('server_version') AS version,
       current_database() AS database, current_user AS "user", pg_database_size(current_database())::float8 AS size`)
