@@ -66,7 +66,7 @@ describe('safety report', () => {
     startedAt = Date.now()
     const res = await c.request('/api/targets/main/report', { cookie: admin })
     expect(res.status).toBe(200)
-    report = await res.json()
+    report = await res.json() as SafetyReport
     finishedAt = Date.now()
   })
   afterAll(async () => { await c?.cleanup() })
@@ -99,7 +99,8 @@ describe('safety report', () => {
     const text = readFileSync(t.envFile, 'utf8')
     const value = dotenvParse(text).SKIP_MIGRATIONS
     expect(value).toBe('TRUE')
-    const winningLine = text.split('\n').findLastIndex((l) => l.startsWith('SKIP_MIGRATIONS=')) + 1
+    const lines = text.split('\n')
+    const winningLine = lines.map((l, i) => (l.startsWith('SKIP_MIGRATIONS=') ? i + 1 : 0)).reduce((a, b) => Math.max(a, b))
     const pendingFiles = readdirSync(join(t.dir, 'migrations')).filter((f) => f.endsWith('.sql')).length
 
     expect(section(report.markdown, 'Executive summary'))
@@ -160,7 +161,7 @@ describe('safety report', () => {
     expect(await res.text()).toMatch(/^# Database safety in production: Target main\n/)
     const bad = await c.request('/api/targets/main/report?format=pdf', { cookie: viewer })
     expect(bad.status).toBe(400)
-    expect((await bad.json()).message).toMatch(/format/)
+    expect((await json(bad)).message).toMatch(/format/)
   })
 
   it('still reports an unreachable target, saying what could not be read and why', async () => {
