@@ -39,4 +39,5 @@ export const utc = (iso: string | null | undefined): string => (iso ? `${iso.sli
 
 export const observed = (at: string): string => `_Observed ${utc(at)}._`
 
-export const mark = (ok: boolean | null): string => (ok === null ? '⚠️' : ok ? '✅' : '❌')
+// Marks from common text fonts (as the CLI prints them), not emoji a server's browser may lack.
+export const mark = (ok: boolean | null): string => (ok === null ? '⚠' : ok ? '✓' : '✗')

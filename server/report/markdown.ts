@@ -29,10 +29,10 @@ function header(e: ReportEvidence): string {
   const verdict = reportVerdict(e)
   const failing = e.gate.ok ? e.gate.value.items.filter((i) => !i.pass).length : 0
   const verdictText = verdict === 'ready'
-    ? '✅ **READY TO DEPLOY**: every pre-deploy check passes'
+    ? '✓ **READY TO DEPLOY**: every pre-deploy check passes'
     : verdict === 'not-ready'
-      ? `❌ **NOT READY**: ${failing} of ${e.gate.ok ? e.gate.value.items.length : 0} pre-deploy checks fail`
-      : `⚠️ **UNKNOWN**: the pre-deploy checks could not be run (${text(e.gate.ok ? '' : e.gate.error)})`
+      ? `✗ **NOT READY**: ${failing} of ${e.gate.ok ? e.gate.value.items.length : 0} pre-deploy checks fail`
+      : `⚠ **UNKNOWN**: the pre-deploy checks could not be run (${text(e.gate.ok ? '' : e.gate.error)})`
   return [
     `# Database safety in production: ${text(e.target.label)}`,
     table(['', ''], [
@@ -57,40 +57,40 @@ function summary(e: ReportEvidence): string {
 }
 
 function answerPrivileges(p: Observed<PrivilegeReview | null>): string {
-  if (!p.ok) return `⚠️ **Can the app's role lose data?** Not known: ${text(p.error)}. ${observed(p.at)}`
-  if (!p.value) return `⚠️ **Can the app's role lose data?** Not known: the role does not exist on the server. ${observed(p.at)}`
+  if (!p.ok) return `⚠ **Can the app's role lose data?** Not known: ${text(p.error)}. ${observed(p.at)}`
+  if (!p.value) return `⚠ **Can the app's role lose data?** Not known: the role does not exist on the server. ${observed(p.at)}`
   const r = p.value
   const worst = r.findings.find((f) => f.severity === 'destructive')
-  if (worst) return `❌ **Can the app's role lose data? Yes.** ${code(r.role)}: ${text(worst.message)} ${observed(p.at)}`
+  if (worst) return `✗ **Can the app's role lose data? Yes.** ${code(r.role)}: ${text(worst.message)} ${observed(p.at)}`
   return `${mark(r.verdict === 'safe' ? true : null)} **Can the app's role lose data?** ${code(r.role)} has no power to drop, truncate or reset data (verdict: ${r.verdict}). ${observed(p.at)}`
 }
 
 function answerSkip(e: ReportEvidence): string {
   const s = e.skipMigrations
-  if (!s.ok) return `⚠️ **Will the next restart run migrations?** Not known: ${text(s.error)}. ${observed(s.at)}`
+  if (!s.ok) return `⚠ **Will the next restart run migrations?** Not known: ${text(s.error)}. ${observed(s.at)}`
   const pending = e.migrations.ok ? e.migrations.value.migrations.filter(isPendingOrFailed).length : null
   const where = s.value.winner ? ` (${text(s.value.winner.file)} line ${s.value.winner.line})` : ''
-  if (s.value.effective) return `✅ **Will the next restart run migrations?** No: SKIP_MIGRATIONS is exactly ${code('true')}${where}. ${observed(s.at)}`
+  if (s.value.effective) return `✓ **Will the next restart run migrations?** No: SKIP_MIGRATIONS is exactly ${code('true')}${where}. ${observed(s.at)}`
   const value = s.value.value === null ? 'not set' : code(s.value.value)
   const count = pending === null ? 'any pending migrations' : pending === 0 ? 'none pending now, but every migration added later' : plural(pending, 'pending migration')
-  return `${pending === 0 ? '⚠️' : '❌'} **Will the next restart run migrations? Yes**: SKIP_MIGRATIONS is ${value}${where}, so ${count} WILL run on start. ${observed(s.at)}`
+  return `${pending === 0 ? '⚠' : '✗'} **Will the next restart run migrations? Yes**: SKIP_MIGRATIONS is ${value}${where}, so ${count} WILL run on start. ${observed(s.at)}`
 }
 
 function answerMigrations(m: Observed<MigrationsView>): string {
-  if (!m.ok) return `⚠️ **Pending migrations?** Not known: ${text(m.error)}. ${observed(m.at)}`
+  if (!m.ok) return `⚠ **Pending migrations?** Not known: ${text(m.error)}. ${observed(m.at)}`
   const pending = m.value.migrations.filter(isPendingOrFailed)
   const destructive = pending.filter((row) => row.findings.some((f) => f.severity === 'destructive' && !f.acknowledged && f.phase !== 'down'))
-  if (pending.length === 0) return `✅ **Pending migrations?** None. ${observed(m.at)}`
-  return `${destructive.length ? '❌' : '⚠️'} **Pending migrations?** ${plural(pending.length, 'migration')}, ${destructive.length} with destructive findings. ${observed(m.at)}`
+  if (pending.length === 0) return `✓ **Pending migrations?** None. ${observed(m.at)}`
+  return `${destructive.length ? '✗' : '⚠'} **Pending migrations?** ${plural(pending.length, 'migration')}, ${destructive.length} with destructive findings. ${observed(m.at)}`
 }
 
 function answerRestore(e: ReportEvidence): string {
   const b = e.backups
-  if (!b.ok) return `⚠️ **Can we restore now?** Not known: ${text(b.error)}. ${observed(b.at)}`
+  if (!b.ok) return `⚠ **Can we restore now?** Not known: ${text(b.error)}. ${observed(b.at)}`
   const tested = b.value.freshness.newestVerified
-  if (!tested) return `❌ **Can we restore now?** No backup has passed a restore test. ${observed(b.at)}`
+  if (!tested) return `✗ **Can we restore now?** No backup has passed a restore test. ${observed(b.at)}`
   const fresh = b.value.freshness.verifiedFresh
-  return `${fresh ? '✅' : '⚠️'} **Can we restore now?** The newest restore-tested backup is ${code(tested.id)}, taken ${utc(tested.createdAt)} (${hoursOld(tested, b.at)} old${fresh ? '' : `, older than the ${b.value.freshness.maxAgeHours} h a deploy asks for`}). ${observed(b.at)}`
+  return `${fresh ? '✓' : '⚠'} **Can we restore now?** The newest restore-tested backup is ${code(tested.id)}, taken ${utc(tested.createdAt)} (${hoursOld(tested, b.at)} old${fresh ? '' : `, older than the ${b.value.freshness.maxAgeHours} h a deploy asks for`}). ${observed(b.at)}`
 }
 
 function hoursOld(b: Pick<BackupRef, 'createdAt'>, at: string): string {
@@ -113,7 +113,7 @@ function privileges(e: ReportEvidence): string {
   if (r.findings.length === 0) out.push('No findings: the role can read and write rows but cannot drop, truncate or alter anything.')
   for (const f of r.findings) {
     const sample = f.objects.length ? ` Objects: ${f.objects.slice(0, 10).map(code).join(', ')}${f.count > 10 ? ` and ${f.count - 10} more` : ''}.` : ''
-    out.push(`- ${f.severity === 'destructive' ? '❌' : f.severity === 'warning' ? '⚠️' : 'ℹ️'} **${f.severity}**: ${text(f.message)}${sample}`)
+    out.push(`- ${f.severity === 'destructive' ? '✗' : f.severity === 'warning' ? '⚠' : 'ℹ'} **${f.severity}**: ${text(f.message)}${sample}`)
   }
   out.push('### What the old check would have missed',
     `The hand-written check ran ${code(`SELECT grantee, privilege_type FROM information_schema.role_table_grants WHERE grantee = '${r.role}'`)}. Compared with the role's real powers:`,
@@ -134,11 +134,11 @@ function environment(e: ReportEvidence): string {
   out.push(s.value.effective
     ? `**The next start skips migrations.**${s.value.certain ? '' : ' (Code dbsafe does not run may also set it: this is the cautious reading.)'}`
     : '**The next start WILL run pending migrations.**')
-  for (const w of s.value.warnings) out.push(`- ⚠️ ${text(w.message)}`)
+  for (const w of s.value.warnings) out.push(`- ⚠ ${text(w.message)}`)
   const c = e.connection
   if (!c.ok) out.push(`Connection: could not be checked: ${text(c.error)}. ${observed(c.at)}`)
-  else if (!c.value.ok) out.push(`Connection: ❌ unreachable since ${utc(c.value.since)}: ${text(c.value.error)}. ${observed(c.at)}`)
-  else out.push(`Connection: ✅ PostgreSQL ${text(c.value.serverVersion)}, database ${code(c.value.database)} as ${code(c.value.user)}, ${formatBytes(c.value.databaseSizeBytes)}. ${observed(c.at)}`)
+  else if (!c.value.ok) out.push(`Connection: ✗ unreachable since ${utc(c.value.since)}: ${text(c.value.error)}. ${observed(c.at)}`)
+  else out.push(`Connection: ✓ PostgreSQL ${text(c.value.serverVersion)}, database ${code(c.value.database)} as ${code(c.value.user)}, ${formatBytes(c.value.databaseSizeBytes)}. ${observed(c.at)}`)
   return out.join('\n\n')
 }
 
@@ -171,7 +171,7 @@ function findingsCell(findings: MigrationsView['migrations'][number]['findings']
   if (findings.length === 0) return 'none'
   return findings.map((f) => {
     const note = f.acknowledged ? ` (acknowledged: ${text(f.acknowledged.reason)})` : f.phase === 'down' ? ' (only on rollback)' : ''
-    return `${f.severity === 'destructive' ? '❌' : f.severity === 'warning' ? '⚠️' : 'ℹ️'} line ${f.line} ${code(f.rule)}: ${text(f.message)}${note}`
+    return `${f.severity === 'destructive' ? '✗' : f.severity === 'warning' ? '⚠' : 'ℹ'} line ${f.line} ${code(f.rule)}: ${text(f.message)}${note}`
   }).join('; ')
 }
 
@@ -193,7 +193,7 @@ function backups(e: ReportEvidence): string {
   return out.join('\n\n')
 }
 
-const stateOf = (b: BackupEntry): string => (b.status === 'verified' ? '✅ restore-tested' : isUsable(b) ? 'readable, not restore-tested' : `❌ ${b.status}`)
+const stateOf = (b: BackupEntry): string => (b.status === 'verified' ? '✓ restore-tested' : isUsable(b) ? 'readable, not restore-tested' : `✗ ${b.status}`)
 
 function checklists(e: ReportEvidence): string {
   const c = e.checklists

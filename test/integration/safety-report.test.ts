@@ -88,7 +88,7 @@ describe('safety report', () => {
     const [{ owned }] = await queryRows(dbUrl(), `SELECT count(*)::int AS owned FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner
       WHERE r.rolname = $1 AND c.relkind IN ('r', 'p')`, [`${t.appRole}_owner`])
 
-    expect(section(report.markdown, 'Executive summary')).toMatch(/❌ \*\*Can the app's role lose data\? Yes\.\*\*/)
+    expect(section(report.markdown, 'Executive summary')).toMatch(/✗ \*\*Can the app's role lose data\? Yes\.\*\*/)
     const powers = section(report.markdown, '1. The app role')
     expect(powers).toContain('**Verdict: UNSAFE**')
     const missed = powers.slice(powers.indexOf('### What the old check would have missed'))
@@ -117,7 +117,7 @@ describe('safety report', () => {
     const m = section(report.markdown, '3. Migrations')
     expect(m).toContain('Applied 0, pending 2')
     const row = m.split('\n').find((l) => l.startsWith('| `002_drop_things` |'))
-    expect(row).toMatch(new RegExp(`❌ line ${dropLine} `))
+    expect(row).toMatch(new RegExp(`✗ line ${dropLine} `))
     expect(section(report.markdown, 'Executive summary')).toContain('**Pending migrations?** 2 migrations, 1 with destructive findings')
   })
 
@@ -133,7 +133,7 @@ describe('safety report', () => {
 
   it('shows who ticked what, with the note quoted and inert', () => {
     const lists = section(report.markdown, '5. Checklists')
-    expect(lists).toMatch(/\| ✅ \| Document rollback plan \| admin \| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \|/)
+    expect(lists).toMatch(/\| ✓ \| Document rollback plan \| admin \| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \|/)
     expect(lists).toContain('Note on "Document rollback plan" by admin:')
     const html = renderReportHtml(report.markdown)
     expect(html).not.toMatch(/<script|href="javascript:|<img/i)
