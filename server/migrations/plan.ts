@@ -69,7 +69,7 @@ export function runChecks(rows: MigrationRow[], statements: Map<string, Migratio
 
   const { text, fresh } = backupInWords(backup)
   checks.push({ id: 'backup', ok: fresh, text, overridable: true,
-    ...(fresh || opts.override ? {} : { refusal: new RefusedError(`Refusing to run: ${text}. Take a backup, or run without one and write why.`, { status: 409, code: 'no-fresh-backup' }) }) })
+    ...(fresh || opts.override ? {} : { refusal: new RefusedError(`Refusing to run: ${text[0].toLowerCase()}${text.slice(1)}. Take a backup, or run without one and write why.`, { status: 409, code: 'no-fresh-backup' }) }) })
   return checks
 }
 
