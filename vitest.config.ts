@@ -19,7 +19,7 @@ export default defineConfig({
         },
       },
       // Components and composables, beside their sources in app/, in a simulated browser.
-      { extends: true, plugins: [vue()], test: { name: 'components', include: ['app/**/*.test.ts'], environment: 'happy-dom' } },
+      { extends: true, plugins: [vue()], test: { name: 'components', include: ['app/**/*.test.ts'], environment: 'happy-dom', setupFiles: ['test/support/components-setup.ts'] } },
     ],
   },
 })

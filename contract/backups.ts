@@ -123,4 +123,4 @@ export interface RetentionPlan {
   remove: { id: string, file: string, reason: string }[]
 }
 
-export const takeBackupSchema = z.strictObject({ confirm: confirmField, label: z.string().trim().max(200).optional() })
+export const takeBackupSchema = z.strictObject({ confirm: confirmField.optional(), label: z.string().trim().max(200).optional() })

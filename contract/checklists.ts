@@ -70,7 +70,7 @@ export const tickSchema = z.strictObject({
 })
 export const signOffSchema = z.strictObject({
   reason: z.string({ error: 'required' }).trim().min(10, { error: 'at least 10 characters saying why' }).max(2000),
-  confirm: confirmField,
+  confirm: confirmField.optional(),
 })
 export type StartRunBody = z.infer<typeof startRunSchema>
 export type TickBody = z.infer<typeof tickSchema>

@@ -130,3 +130,20 @@ export const migrationRunSchema = z.strictObject({
   idempotencyKey: z.string().min(8).max(100).optional(),
 })
 export type MigrationRunRequest = z.input<typeof migrationRunSchema>
+
+/** A precondition of a migration run, in the order the run checks them; `no-other-run` is read from the jobs. */
+export type RunCheckId = 'runner' | 'tracker' | 'drift' | 'pending' | 'parse' | 'transactions' | 'acknowledged' | 'backup' | 'no-other-run'
+export interface RunCheck {
+  id: RunCheckId
+  ok: boolean
+  /** In plain words, whether it holds or not: "The newest usable backup is 33 hours old; a run needs one from the last 60 minutes". */
+  text: string
+  /** An admin may run anyway by writing why (only the backup check). */
+  overridable?: boolean
+}
+/** What a run of every pending migration would meet now, with the same checks the run makes. */
+export interface RunPreconditions {
+  checks: RunCheck[]
+  /** The other run in progress, when there is one. */
+  runningJobId: number | null
+}

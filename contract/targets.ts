@@ -88,6 +88,6 @@ export interface Overview {
 
 export const skipMigrationsToggleSchema = z.strictObject({
   enabled: z.boolean({ error: 'true to skip migrations on the next start, false to run them' }),
-  confirm: confirmField,
+  confirm: confirmField.optional(),
 })
 export type SkipMigrationsToggle = z.infer<typeof skipMigrationsToggleSchema>

@@ -22,10 +22,10 @@ test('an admin reviews production\'s pending migrations and runs the safe one wi
   await dialog.getByTestId('up-to').selectOption('005_event_tags')
   await expect(dialog.getByText('Destructive statements')).toHaveCount(0)
   await dialog.getByTestId('confirm-input').fill('production')
-  await dialog.getByRole('button', { name: 'Run migrations' }).click()
-  // The newest production backup is corrupt and the others are a day old: the server refuses.
-  await expect(dialog.getByRole('alert')).toContainText('no usable backup younger than 60 minutes')
-  await dialog.getByLabel(/Reason/).fill('Index-only change, reviewed in staging yesterday')
+  // The newest production backup is corrupt and the others are a day old: said before the click, and Run waits.
+  await expect(dialog.getByTestId('run-check-backup')).toContainText('a run needs one from the last 60 minutes')
+  await expect(dialog.getByRole('button', { name: 'Run migrations' })).toBeDisabled()
+  await dialog.getByTestId('override-reason').fill('Index-only change, reviewed in staging yesterday')
   await dialog.getByRole('button', { name: 'Run migrations' }).click()
   await expect(dialog).toBeHidden()
 
@@ -42,8 +42,9 @@ test('a migration the role is not allowed to run fails cleanly and says why', as
   await page.goto(`${baseURL()}/targets/staging/migrations`)
   await page.getByTestId('run-migrations').click()
   const dialog = page.getByRole('dialog')
+  await expect(dialog.getByTestId('run-checks')).toBeVisible()
   for (const box of await dialog.getByRole('checkbox').all()) await box.check()
-  await dialog.getByLabel(/Reason/).fill('Staging data is disposable')
+  if (await dialog.getByTestId('override-reason').count()) await dialog.getByTestId('override-reason').fill('Staging data is disposable')
   await dialog.getByTestId('confirm-input').fill('staging')
   await dialog.getByRole('button', { name: 'Run migrations' }).click()
   const job = page.getByTestId('job-progress')

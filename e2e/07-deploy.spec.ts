@@ -64,7 +64,6 @@ test('an admin walks staging\'s deploy flow: pre-deploy checklist, a manual tick
   const signOff = page.getByRole('dialog')
   await expect(signOff).toContainText('SKIP_MIGRATIONS=true in the app\'s env file')
   await signOff.getByTestId('signoff-reason').fill('Staging only: migrations are run explicitly from dbsafe')
-  await signOff.getByTestId('confirm-input').fill('staging')
   await signOff.getByRole('button', { name: 'Sign off' }).click()
   await expect(signOff).toBeHidden()
   await expect(run.getByTestId('run-status')).toHaveText('signed off')
@@ -81,7 +80,6 @@ test('an admin walks staging\'s deploy flow: pre-deploy checklist, a manual tick
   // Step 6: SKIP_MIGRATIONS back on, from the flow itself.
   await step(6).getByTestId('skip-toggle').click()
   const toggle = page.getByRole('dialog')
-  await toggle.getByTestId('confirm-input').fill('staging')
   await toggle.getByRole('button', { name: 'Set SKIP_MIGRATIONS=true' }).click()
   await expect(toggle).toBeHidden()
   await expect(step(6).getByTestId('step-state')).toHaveText('done')

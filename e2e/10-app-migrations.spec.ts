@@ -39,7 +39,7 @@ test("an admin reviews the app's TypeScript migration, runs it through the app's
   // Only the `up` finding asks to be accepted; down()'s DROP TABLE runs only on rollback.
   await expect(dialog.getByRole('checkbox')).toHaveCount(1)
   await dialog.getByRole('checkbox', { name: /004_drop_legacy_flags:drop-column/ }).check()
-  await dialog.getByLabel(/Reason/).fill('Demo data; nightly backup from last night is enough')
+  await dialog.getByTestId('override-reason').fill('Demo data; nightly backup from last night is enough')
   await dialog.getByTestId('confirm-input').fill('app')
   await dialog.getByRole('button', { name: 'Run migrations' }).click()
   await expect(dialog).toBeHidden()

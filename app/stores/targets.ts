@@ -4,7 +4,7 @@ import { listTargets } from '../api/targets'
 import { useLoad } from '../composables/useLoad'
 
 export const useTargetsStore = defineStore('targets', () => {
-  const { data, loading, error, load: fetchTargets } = useLoad(listTargets, { keep: true })
+  const { data, loading, error, load: fetchTargets } = useLoad(() => listTargets(), { keep: true })
   const targets = computed(() => data.value ?? [])
   /** The target last looked at, so global pages (audit, users) keep the switcher where it was. */
   const currentId = ref<string | null>(localStorage.getItem('dbsafe.target'))

@@ -1,6 +1,7 @@
 import { getRouterParams, type H3Event } from 'h3'
 import type { z } from 'zod'
 import type { Role, SessionUser } from '~contract/auth'
+import { requiresTypedConfirmation } from '~contract/confirmations'
 import { recordAudit } from '../audit/record'
 import type { TargetConfig } from '../config/schema'
 import { useConsole } from '../context'
@@ -32,7 +33,7 @@ export interface Guard<P, B, R> {
 }
 
 /**
- * Checks the role, then the path and the body, runs `handle`, and writes one audit entry whatever
+ * Checks the role, then the path and the body, then the typed confirmation when `CONFIRMATIONS` asks for one, runs `handle`, and writes one audit entry whatever
  * the outcome: `ok`, or `refused <status>: <message>` exactly as the caller gets it. Once `handle` ran,
  * the target's shared reads are dropped, so the next page shows what the action did.
  */
@@ -46,6 +47,9 @@ export async function guarded<R, P = undefined, B = undefined>(event: H3Event, g
       read.rawBody = await readJsonBody(event, guard.bodyLimit)
       read.body = validate(guard.body, read.rawBody, 'body')
     }
+    // A confirmation sent where none is needed must still name this target: a request meant for another is refused.
+    const confirm = (read.body as { confirm?: string } | undefined)?.confirm
+    if (guard.target && (confirm !== undefined || requiresTypedConfirmation(guard.action))) requireConfirmation(confirm, guard.target)
     handled = true
     const result = await guard.handle({ ...(read as Input<P, B>), user })
     await audit(event, guard, guard.params?.(read, result), 'ok')
@@ -65,9 +69,9 @@ export async function auditLogin(username: string, outcome: string): Promise<voi
   await recordAudit((await useConsole()).db, { actor: username, action: 'auth.login', outcome })
 }
 
-export function requireConfirmation(confirm: string, target: TargetConfig): void {
+export function requireConfirmation(confirm: string | undefined, target: TargetConfig): void {
   if (confirm === target.id) return
-  const message = `type the target id "${target.id}" to confirm`
+  const message = `type the target id "${target.id}" ${confirm === undefined ? 'to confirm' : `exactly; you typed "${confirm}"`}`
   throw new InvalidError(`Invalid body: confirm: ${message}`, [{ field: 'confirm', message }])
 }
 

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { isPendingOrFailed, type MigrationStatement } from '~contract/migrations'
+import { isPendingOrFailed, type MigrationStatement, type MigrationsView } from '~contract/migrations'
 import type { TargetConfig } from '../config/schema'
 import { BusyError } from '../errors'
 import { holdAdvisoryLock, startJob, type HeldLock, type JobPlan } from '../jobs/lifecycle'
@@ -36,19 +36,24 @@ async function lockMigrations(target: TargetConfig): Promise<HeldLock<pg.Client>
     () => client.end().catch(() => {}))
 }
 
-// Under the lock: the files as read now are the bytes the run applies, on the client that holds the lock.
-async function planJob(client: pg.Client, target: TargetConfig, actor: string, req: StartRun,
-  newestUsableBackupAt: () => Promise<Date | null>): Promise<JobPlan<{ applied: string[] }> | { refusal: Refusal }> {
-  const pool = migrationPool(target)
+/** The view and the statements of every pending file dbsafe would run: what the run's checks read. */
+export async function loadRunInputs(pool: pg.Pool, target: TargetConfig): Promise<{ view: MigrationsView, statements: Map<string, MigrationStatement[]> }> {
   const { view, files, serverVersionNum: version } = await loadMigrations(pool, target)
-  const byDbsafe = view.runner.via === 'dbsafe'
   const statements = new Map<string, MigrationStatement[]>()
-  for (const row of byDbsafe ? view.migrations : []) {
+  for (const row of view.runner.via === 'dbsafe' ? view.migrations : []) {
     const file = files.get(row.name)
     if (file && isPendingOrFailed(row) && !row.findings.some((f) => f.rule === 'parse-error')) {
       statements.set(row.name, await splitStatements(file.text, version))
     }
   }
+  return { view, statements }
+}
+
+// Under the lock: the files as read now are the bytes the run applies, on the client that holds the lock.
+async function planJob(client: pg.Client, target: TargetConfig, actor: string, req: StartRun,
+  newestUsableBackupAt: () => Promise<Date | null>): Promise<JobPlan<{ applied: string[] }> | { refusal: Refusal }> {
+  const pool = migrationPool(target)
+  const { view, statements } = await loadRunInputs(pool, target)
   const plan = planRun(view.migrations, statements, req, { newestUsableAt: await newestUsableBackupAt(), maxAgeMinutes: target.preMigrationBackupMaxAgeMinutes, now: new Date() },
     { runner: view.runner, tracker: view.tracker })
   if (!plan.ok) return { refusal: plan.refusal }

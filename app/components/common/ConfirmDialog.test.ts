@@ -1,6 +1,11 @@
 import { enableAutoUnmount, mount } from '@vue/test-utils'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { nextTick } from 'vue'
+import { listTargets } from '~app/api/targets'
+import { useTargetsStore } from '~app/stores/targets'
 import ConfirmDialog from './ConfirmDialog.vue'
+
+vi.mock('../../api/targets', () => ({ listTargets: vi.fn() }))
 
 const props = { open: true, title: 'Take a backup now', confirmText: 'production', actionLabel: 'Start backup' }
 enableAutoUnmount(afterEach)
@@ -18,17 +23,65 @@ describe('ConfirmDialog', () => {
     expect(wrapper.text()).toContain('pg_dump writes a new file.')
   })
 
-  it('keeps the action disabled until the target id is typed exactly', async () => {
-    const wrapper = mount(ConfirmDialog, { props })
+  it('unlocks once something is typed, and names a mismatch after the click instead of staying silently disabled', async () => {
+    const wrapper = mount(ConfirmDialog, { props, attachTo: document.body })
     const input = wrapper.get('[data-testid="confirm-input"]')
     expect(confirmButton(wrapper).attributes('disabled')).toBeDefined()
     await input.setValue('Production')
-    expect(confirmButton(wrapper).attributes('disabled')).toBeDefined()
-    await input.setValue('productio')
-    expect(confirmButton(wrapper).attributes('disabled')).toBeDefined()
+    expect(wrapper.find('[data-testid="confirm-mismatch"]').exists()).toBe(false)
+    await confirmButton(wrapper).trigger('click')
+    expect(wrapper.emitted('confirm')).toBeUndefined()
+    expect(wrapper.get('[data-testid="confirm-mismatch"]').text()).toBe('Type production exactly; you typed Production')
     await input.setValue('production')
+    expect(wrapper.find('[data-testid="confirm-mismatch"]').exists()).toBe(false)
+    await confirmButton(wrapper).trigger('click')
+    expect(wrapper.emitted('confirm')).toEqual([['production']])
+  })
+
+  it('asks no typing for an action the table calls plain, and confirms it for the target in one click', async () => {
+    const wrapper = mount(ConfirmDialog, { props: { ...props, action: 'backups.take' }, attachTo: document.body })
+    expect(wrapper.find('[data-testid="confirm-input"]').exists()).toBe(false)
     expect(confirmButton(wrapper).attributes('disabled')).toBeUndefined()
-    expect(confirmButton(wrapper).text()).toBe('Start backup')
+    await confirmButton(wrapper).trigger('click')
+    expect(wrapper.emitted('confirm')).toEqual([['production']])
+  })
+
+  it('asks for typing where the table says the action cannot be taken back', () => {
+    const wrapper = mount(ConfirmDialog, { props: { ...props, action: 'restore.drop' } })
+    expect(wrapper.find('[data-testid="confirm-input"]').exists()).toBe(true)
+  })
+
+  it('takes no confirmation while the caller says its preconditions do not hold', async () => {
+    const wrapper = mount(ConfirmDialog, { props: { ...props, action: 'backups.take', disabled: true } })
+    expect(confirmButton(wrapper).attributes('disabled')).toBeDefined()
+    await wrapper.get('form').trigger('submit')
+    expect(wrapper.emitted('confirm')).toBeUndefined()
+  })
+
+  it('marks the target\'s environment, and says so in words for production', async () => {
+    vi.mocked(listTargets).mockResolvedValue([
+      { id: 'production', label: 'Shop production', environment: 'production', colour: null, reachable: true },
+      { id: 'staging', label: 'Shop staging', environment: 'staging', colour: '#0a7', reachable: true },
+    ])
+    await useTargetsStore().load()
+    const prod = mount(ConfirmDialog, { props })
+    expect(prod.get('[data-testid="environment-badge"]').text()).toBe('production')
+    expect(prod.get('[data-testid="production-note"]').text()).toBe('This is production. Shop production serves real users.')
+    const staging = mount(ConfirmDialog, { props: { ...props, confirmText: 'staging' } })
+    expect(staging.get('[data-testid="environment-badge"]').text()).toBe('staging')
+    expect(staging.find('[data-testid="production-note"]').exists()).toBe(false)
+  })
+
+  it('puts focus on the first field, and on Cancel when there is none', async () => {
+    const withField = mount(ConfirmDialog, { props: { ...props, open: false }, slots: { default: '<label>Label <input data-testid="first"></label>' }, attachTo: document.body })
+    await withField.setProps({ open: true })
+    await nextTick()
+    expect(document.activeElement).toBe(withField.get('[data-testid="first"]').element)
+    withField.unmount()
+    const plain = mount(ConfirmDialog, { props: { ...props, open: false, action: 'backups.take' }, attachTo: document.body })
+    await plain.setProps({ open: true })
+    await nextTick()
+    expect((document.activeElement as HTMLElement).textContent).toBe('Cancel')
   })
 
   it('confirms with what was typed, and not before it matches, even on Enter', async () => {
@@ -70,5 +123,6 @@ describe('ConfirmDialog', () => {
     await wrapper.setProps({ open: true })
     expect((wrapper.get('[data-testid="confirm-input"]').element as HTMLInputElement).value).toBe('')
     expect(confirmButton(wrapper).attributes('disabled')).toBeDefined()
+    expect(wrapper.find('[data-testid="confirm-mismatch"]').exists()).toBe(false)
   })
 })

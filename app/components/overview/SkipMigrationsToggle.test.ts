@@ -20,16 +20,15 @@ enableAutoUnmount(afterEach)
 describe('SkipMigrationsToggle', () => {
   beforeEach(() => vi.resetAllMocks())
 
-  it('asks for the target id before it sets SKIP_MIGRATIONS=true', async () => {
+  it('asks before it sets SKIP_MIGRATIONS=true, with one click and no typing (it is set back the same way)', async () => {
     vi.mocked(setSkipMigrations).mockResolvedValue(undefined as never)
     const wrapper = mountToggle()
     await wrapper.get('[data-testid="skip-toggle"]').trigger('click')
     const dialog = wrapper.get('dialog').element as HTMLDialogElement
     expect(dialog.open).toBe(true)
     expect(wrapper.get('dialog').text()).toContain('/srv/app/.env')
-    expect(button(wrapper, 'Set SKIP_MIGRATIONS=true').attributes('disabled')).toBeDefined()
-
-    await wrapper.get('[data-testid="confirm-input"]').setValue('staging')
+    expect(wrapper.find('[data-testid="confirm-input"]').exists()).toBe(false)
+    expect(setSkipMigrations).not.toHaveBeenCalled()
     await button(wrapper, 'Set SKIP_MIGRATIONS=true').trigger('click')
     await flushPromises()
     expect(setSkipMigrations).toHaveBeenCalledWith('staging', { enabled: true, confirm: 'staging' })
@@ -41,7 +40,6 @@ describe('SkipMigrationsToggle', () => {
     vi.mocked(setSkipMigrations).mockRejectedValue(new ApiRequestError(403, 'Only admins toggle SKIP_MIGRATIONS'))
     const wrapper = mountToggle()
     await wrapper.get('[data-testid="skip-toggle"]').trigger('click')
-    await wrapper.get('[data-testid="confirm-input"]').setValue('staging')
     await button(wrapper, 'Set SKIP_MIGRATIONS=true').trigger('click')
     await flushPromises()
     expect(wrapper.get('dialog [role="alert"]').text()).toBe('Only admins toggle SKIP_MIGRATIONS')
@@ -53,7 +51,6 @@ describe('SkipMigrationsToggle', () => {
     vi.mocked(setSkipMigrations).mockRejectedValue(new Error('env file is read-only'))
     const wrapper = mountToggle()
     await wrapper.get('[data-testid="skip-toggle"]').trigger('click')
-    await wrapper.get('[data-testid="confirm-input"]').setValue('staging')
     await button(wrapper, 'Set SKIP_MIGRATIONS=true').trigger('click')
     await flushPromises()
     await button(wrapper, 'Cancel').trigger('click')
@@ -66,7 +63,6 @@ describe('SkipMigrationsToggle', () => {
     const wrapper = mountToggle({ ...off, value: 'true', effective: true })
     expect(wrapper.get('[data-testid="skip-toggle"]').text()).toBe('Let migrations run on next start…')
     await wrapper.get('[data-testid="skip-toggle"]').trigger('click')
-    await wrapper.get('[data-testid="confirm-input"]').setValue('staging')
     expect(button(wrapper, 'Set SKIP_MIGRATIONS=false').classes()).toContain('danger-fill')
     await button(wrapper, 'Set SKIP_MIGRATIONS=false').trigger('click')
     await flushPromises()

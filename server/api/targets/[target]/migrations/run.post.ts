@@ -1,7 +1,7 @@
 import { defineEventHandler, setResponseStatus } from 'h3'
 import { migrationRunSchema } from '~contract/migrations'
 import { useConsole } from '~server/context'
-import { guarded, requireConfirmation } from '~server/http/guard'
+import { guarded } from '~server/http/guard'
 import { requireTarget } from '~server/http/target'
 import { newestUsableBackupAt } from '~server/migrations/backup-freshness'
 import { startMigrationRun } from '~server/migrations/start-run'
@@ -12,7 +12,6 @@ export default defineEventHandler(async (event) => {
     // Up to 500 acknowledged findings and an override reason: more than the default few KB.
     action: 'migrations.run', role: 'admin', target, body: migrationRunSchema, bodyLimit: 128 * 1024,
     handle: async ({ user, body }) => {
-      requireConfirmation(body.confirm, target)
       const { db } = await useConsole()
       const result = await startMigrationRun(db, target, user.username, body, () => newestUsableBackupAt(db, target))
       if ('refusal' in result) throw result.refusal

@@ -2,7 +2,7 @@ import { defineEventHandler, setResponseStatus } from 'h3'
 import { confirmBodySchema } from '~contract/http'
 import { backupPathSchema } from '~contract/restore'
 import { useConsole } from '~server/context'
-import { guarded, requireConfirmation } from '~server/http/guard'
+import { guarded } from '~server/http/guard'
 import { requireTarget } from '~server/http/target'
 import { startEmergencyRestore } from '~server/restore/start'
 
@@ -10,8 +10,7 @@ export default defineEventHandler(async (event) => {
   const target = await requireTarget(event)
   return guarded(event, {
     action: 'restore.emergency', role: 'admin', target, path: backupPathSchema, body: confirmBodySchema,
-    handle: async ({ user, path: { backup }, body: { confirm } }) => {
-      requireConfirmation(confirm, target)
+    handle: async ({ user, path: { backup } }) => {
       const jobId = await startEmergencyRestore((await useConsole()).db, target, user.username, backup)
       setResponseStatus(event, 202)
       return { jobId }

@@ -2,7 +2,7 @@ import { defineEventHandler } from 'h3'
 import { runParamsSchema, signOffSchema } from '~contract/checklists'
 import { signOffRun } from '~server/checklists/runs'
 import { useConsole } from '~server/context'
-import { guarded, requireConfirmation } from '~server/http/guard'
+import { guarded } from '~server/http/guard'
 import { requireTarget } from '~server/http/target'
 
 export default defineEventHandler(async (event) => {
@@ -10,7 +10,6 @@ export default defineEventHandler(async (event) => {
   return guarded(event, {
     action: 'checklist.signoff', role: 'admin', target, path: runParamsSchema, body: signOffSchema,
     handle: async ({ user, path, body }) => {
-      requireConfirmation(body.confirm, target)
       return signOffRun((await useConsole()).db, target, path.run, body.reason, user.username)
     },
     params: ({ path, body }) => ({ run: path?.run, reason: body?.reason }),
