@@ -8,7 +8,7 @@ const POLL_MS = 5000
 /**
  * The jobs of a target a page shows: every one still queued or running (found on load and then every few seconds,
  * so navigating back, a reload or a second admin finds them) and those the page started itself (`follow`). A job
- * stays shown after it ends, with how it ended, until dismissed or the target changes. `active` is what the
+ * stays shown after it ends, with how it ended, until dismissed, the page starts another, or the target changes. `active` is what the
  * server last listed as still going, less those seen to finish since: e.g. "a backup is running" for a button.
  */
 export function useTargetJobs(target: () => string, kinds: readonly string[] = []) {
@@ -33,8 +33,9 @@ export function useTargetJobs(target: () => string, kinds: readonly string[] = [
       if (call === latest) error.value = (err as Error).message
     }
   }
+  /** Shows a job the page just started; cards of jobs already over give way to it, as the page's last action's result. */
   function follow(id: number) {
-    if (!shown.value.includes(id)) shown.value = [...shown.value, id]
+    if (!shown.value.includes(id)) shown.value = [...shown.value.filter((s) => !over.has(s)), id]
     void refresh()
   }
   function ended(id: number) {

@@ -8,7 +8,6 @@ import { readManifest, summarize } from './manifest'
 import { byNewest } from './newest'
 import { backupsDirReal } from './paths'
 import { scanBackupsDir, type FoundBackup } from './scan'
-import { TAKE_JOB } from './start'
 import { loadChecks, loadVerifications, sameFile, saveCheck, type StoredCheck, type StoredVerification } from './store'
 
 export interface ListOptions {
@@ -42,9 +41,9 @@ export async function listBackups(consoleDb: pg.Pool, target: TargetConfig, opts
   return entries.sort(byNewest)
 }
 
-/** The `.partial` files the target's running backup jobs are writing, each with its job's id. */
+/** The `.partial` files the target's running jobs are writing (a backup, an emergency restore's safety backup), each with its job's id. */
 async function fileWriters(consoleDb: pg.Pool, target: string): Promise<Map<string, number>> {
-  const jobs = await listJobs(consoleDb, { target, kinds: [TAKE_JOB], statuses: ACTIVE_JOB_STATUSES })
+  const jobs = await listJobs(consoleDb, { target, statuses: ACTIVE_JOB_STATUSES })
   return new Map(jobs.filter((j) => j.progress.file).map((j) => [j.progress.file!, j.id]))
 }
 

@@ -90,6 +90,18 @@ describe('RunningJobs', () => {
     expect(FakeEventSource.open.filter((s) => s.url.endsWith('/43/events'))).toHaveLength(1)
   })
 
+  it('lets a finished card give way to the next job the page starts, keeping one still running', async () => {
+    vi.mocked(listActiveJobs).mockResolvedValue([job({ id: 41 }), job({ id: 40 })])
+    const wrapper = mountJobs()
+    await flushPromises()
+    streamOf(41).send('job', job({ status: 'succeeded', result: { sizeBytes: 2048, tables: [] }, finishedAt: '2026-12-01T10:00:03Z' }))
+    await flushPromises()
+    vi.mocked(listActiveJobs).mockResolvedValue([job({ id: 44, kind: 'backups.verify' }), job({ id: 40 })])
+    await wrapper.setProps({ follow: [44] })
+    await flushPromises()
+    expect(wrapper.findAll('[data-testid="job-progress"]').map((c) => c.attributes('id'))).toEqual(['job-40', 'job-44'])
+  })
+
   it('shows nothing when no job of the target is running', async () => {
     vi.mocked(listActiveJobs).mockResolvedValue([])
     const wrapper = mountJobs()
