@@ -9,7 +9,7 @@ export type BackupFormat = 'plain' | 'plain-gzip' | 'plain-zstd' | 'custom' | 'd
  * verified: restore-tested into a scratch database and its tables and row counts matched;
  * unverified: the file reads back whole but was never restore-tested (or changed since);
  * corrupt: reading it back or restoring it failed (`problem` says why);
- * partial: a `.partial` file, still being written or left by a dump that did not finish.
+ * partial: a `.partial` file: being written by a running backup job (`jobId`), or left by a dump that did not finish.
  */
 export type BackupStatus = 'verified' | 'unverified' | 'corrupt' | 'partial'
 /** Reads back whole: restore-tested, or not yet. */
@@ -71,6 +71,8 @@ export interface BackupEntry {
   label?: string
   manifest?: BackupManifestSummary
   problem?: string
+  /** A partial file a running backup job is writing: that job's id (the file is in progress, not left over). */
+  jobId?: number
 }
 
 /** One backup as the derived facts name it. */

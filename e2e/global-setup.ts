@@ -24,6 +24,7 @@ export default async function globalSetup() {
   process.env.E2E_BASE_URL = baseURL
   process.env.E2E_ADMIN_PASSWORD = demo.adminPassword
   process.env.E2E_PRODUCTION_ENV = demo.targets.production.envFile
+  process.env.E2E_STAGING_ENV = demo.targets.staging.envFile
   return async () => {
     server.kill('SIGTERM')
     await new Promise((r) => server.once('exit', r))

@@ -25,7 +25,10 @@ export abstract class DomainError extends Error {
 export class NotFoundError extends DomainError {}
 
 /** The same work is already running on the target; try again when it has finished. */
-export class BusyError extends DomainError {}
+export class BusyError extends DomainError {
+  /** The job doing that work, once the console has found it: the refusal names it (`data.jobId`) so the caller can follow it. */
+  jobId?: number
+}
 
 /** The state, or a rule, forbids what was asked: a conflict (409) unless said otherwise. */
 export class RefusedError extends DomainError {

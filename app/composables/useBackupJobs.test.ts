@@ -27,6 +27,14 @@ describe('useBackupJobs', () => {
     expect(job.value).toBeNull()
   })
 
+  it('follows the backup already running when the server refuses as busy and names its job', async () => {
+    vi.mocked(takeBackup).mockRejectedValue(new ApiRequestError(409, 'A backup of "staging" is already running', { jobId: 39 }))
+    const { job, take } = useBackupJobs(() => 'staging')
+    expect(await take.run('staging')).toBe(true)
+    expect(take.error).toBeNull()
+    expect(job.value).toEqual({ id: 39, title: 'Backup', alreadyRunning: true })
+  })
+
   it('restore-tests the backup asked for and follows that job instead', async () => {
     vi.mocked(takeBackup).mockResolvedValue({ jobId: 41 })
     vi.mocked(verifyBackup).mockResolvedValue({ jobId: 42 })

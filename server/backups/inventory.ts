@@ -1,7 +1,9 @@
 import type pg from 'pg'
 import type { BackupEntry } from '~contract/backups'
+import { ACTIVE_JOB_STATUSES } from '~contract/jobs'
 import type { TargetConfig } from '../config/schema'
 import { checkBackupFile } from './checks'
+import { listJobs } from '../jobs/store'
 import { readManifest, summarize } from './manifest'
 import { byNewest } from './newest'
 import { backupsDirReal } from './paths'
@@ -28,23 +30,36 @@ export async function listBackups(consoleDb: pg.Pool, target: TargetConfig, opts
   const now = opts.now ?? new Date()
   const found = await scanBackupsDir(dir)
   const paths = found.map((f) => f.path)
-  const [checks, verifications] = await Promise.all([loadChecks(consoleDb, paths), loadVerifications(consoleDb, paths)])
+  const [checks, verifications, writers] = await Promise.all([loadChecks(consoleDb, paths), loadVerifications(consoleDb, paths), fileWriters(consoleDb, target.id)])
   const entries: BackupEntry[] = []
   await forEachLimit(found, opts.concurrency ?? 4, async (f) => {
-    entries.push(await describe(consoleDb, target, f, checks.get(f.path), verifications.get(f.path), now, opts.binDir))
+    const writer = f.parsed.partial ? writers.get(f.id) : undefined
+    entries.push(writer !== undefined
+      ? { ...baseEntry(target, f, now), status: 'partial', jobId: writer }
+      : await describe(consoleDb, target, f, checks.get(f.path), verifications.get(f.path), now, opts.binDir))
   })
   return entries.sort(byNewest)
 }
 
-async function describe(consoleDb: pg.Pool, target: TargetConfig, f: FoundBackup, cached: StoredCheck | undefined,
-  verification: StoredVerification | undefined, now: Date, binDir: string | null | undefined): Promise<BackupEntry> {
+/** The `.partial` files the target's running jobs are writing (a backup, an emergency restore's safety backup), each with its job's id. */
+async function fileWriters(consoleDb: pg.Pool, target: string): Promise<Map<string, number>> {
+  const jobs = await listJobs(consoleDb, { target, statuses: ACTIVE_JOB_STATUSES })
+  return new Map(jobs.filter((j) => j.progress.file).map((j) => [j.progress.file!, j.id]))
+}
+
+function baseEntry(target: TargetConfig, f: FoundBackup, now: Date) {
   const createdAt = f.parsed.createdAt ?? new Date(f.mtimeMs)
   const expiresAt = new Date(createdAt.getTime() + target.retentionDays * DAY_MS)
-  const base = {
+  return {
     id: f.id, file: f.path, sizeBytes: f.sizeBytes, createdAt: createdAt.toISOString(), modifiedAt: new Date(f.mtimeMs).toISOString(),
     format: f.format, ...(f.parsed.label ? { label: f.parsed.label } : {}), expiresAt: expiresAt.toISOString(), expired: now.getTime() > expiresAt.getTime(),
   }
-  if (f.parsed.partial) return { ...base, status: 'partial', problem: 'still being written, or left by a dump that did not finish' }
+}
+
+async function describe(consoleDb: pg.Pool, target: TargetConfig, f: FoundBackup, cached: StoredCheck | undefined,
+  verification: StoredVerification | undefined, now: Date, binDir: string | null | undefined): Promise<BackupEntry> {
+  const base = baseEntry(target, f, now)
+  if (f.parsed.partial) return { ...base, status: 'partial', problem: 'left by a dump that did not finish (no running backup job is writing it)' }
 
   const read = await readManifest(f.path)
   const manifestMtimeMs = read.state === 'none' ? null : read.mtimeMs

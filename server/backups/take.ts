@@ -61,6 +61,8 @@ export async function takeBackup(target: TargetConfig, opts: TakeBackupOptions, 
     const name = await freeName(dir, target.id, startedAt, format)
     const finalPath = join(dir, name)
     const partialPath = join(dir, partialName(name))
+    // Names the file for the inventory: while this job runs, its `.partial` is "being written", not left over.
+    ctx.progress({ file: partialName(name) })
     const conn = toolConnection(config)
     const args = pgDumpArgs(conn, { format, compress: opts.compress, snapshot, file: format === 'directory' ? partialPath : undefined })
     // Exact counts and the dump read the same exported snapshot side by side, so counting adds no wall time.

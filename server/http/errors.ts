@@ -17,7 +17,8 @@ export function toHttpError(err: unknown, target?: Pick<TargetConfig, 'id' | 'la
   const thrown = thrownBy(err)
   if (isError(thrown)) return thrown
   if (thrown instanceof DomainError && !(thrown instanceof UnreachableError)) {
-    const { code, data } = thrown
+    const { code } = thrown
+    const data = thrown instanceof BusyError && thrown.jobId !== undefined ? { ...thrown.data, jobId: thrown.jobId } : thrown.data
     return createError({ statusCode: statusOf(thrown), message: thrown.message, data: code || data ? { ...(code ? { code } : {}), ...data } : undefined })
   }
   if (thrown instanceof UnreachableError || (target && unreachable(thrown))) {

@@ -1,10 +1,12 @@
 import type pg from 'pg'
+import { ACTIVE_JOB_STATUSES } from '~contract/jobs'
 import { recordAudit } from '../audit/record'
+import { BusyError } from '../errors'
 import { invalidateTarget } from '../targets/shared-read'
 import { takeSlot } from './queue'
 import { runJob, type JobContext } from './run'
 import { releaseClaim, withQueueSession } from './sessions'
-import { createJob, findJobByKey } from './store'
+import { createJob, findJobByKey, listJobs } from './store'
 
 /** A lock on the target held for one job; `release` lets it go (so does the session ending). */
 export interface HeldLock<S> { session: S, release: () => Promise<void> }
@@ -24,6 +26,8 @@ export interface JobSpec<T, S, R> {
   idempotencyKey?: string
   /** One such job per target at a time, from any console instance: taken before the job row exists, held until the runner ends. */
   lock?: () => Promise<HeldLock<S>>
+  /** The kinds of job that take the same lock (default: this kind): its BusyError names the running one of them. */
+  lockKinds?: readonly string[]
   /** Under the lock: what to run, or a refusal that ends the start with no job. */
   plan: (session: S) => JobPlan<T> | { refusal: R } | Promise<JobPlan<T> | { refusal: R }>
 }
@@ -45,7 +49,7 @@ export async function startJob<T extends object, S = undefined, R = never>(conso
     const existing = await findJobByKey(consoleDb, spec.kind, spec.target, spec.idempotencyKey)
     if (existing) return started(existing.id, false)
   }
-  const held = spec.lock ? await spec.lock() : { session: undefined as S, release: async () => {} }
+  const held = spec.lock ? await spec.lock().catch((err) => namingRunningJob(consoleDb, spec, err)) : { session: undefined as S, release: async () => {} }
   const release = once(held.release)
   try {
     const plan = await spec.plan(held.session)
@@ -90,6 +94,19 @@ export async function startJob<T extends object, S = undefined, R = never>(conso
     await release()
     throw err
   }
+}
+
+/**
+ * Rethrows a lock's error; a BusyError first learns the queued or running job that holds the lock (none when that
+ * job's row is not written yet, or another instance holds the lock outside a job), so the refusal can link to it.
+ */
+async function namingRunningJob(consoleDb: pg.Pool, spec: Pick<JobSpec<unknown, unknown, unknown>, 'kind' | 'target' | 'lockKinds'>, err: unknown): Promise<never> {
+  if (err instanceof BusyError) {
+    const [running] = await listJobs(consoleDb, { target: spec.target, kinds: spec.lockKinds ?? [spec.kind], statuses: ACTIVE_JOB_STATUSES, limit: 1 })
+      .catch(() => [])
+    if (running) err.jobId = running.id
+  }
+  throw err
 }
 
 /** An advisory lock key as PostgreSQL takes it: one bigint, or two ints. */

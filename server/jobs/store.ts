@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { Job, JobLogLine, JobWithLog } from '~contract/jobs'
+import type { Job, JobLogLine, JobStatus, JobWithLog } from '~contract/jobs'
 import { markInterruptedJobs } from './run'
 import { JOB_LOCK_NAMESPACE } from './sessions'
 
@@ -42,10 +42,14 @@ export async function jobLog(db: pg.Pool, id: number, afterSeq = 0): Promise<Job
   return rows
 }
 
-export async function listJobs(db: pg.Pool, filter: { target?: string, kind?: string, limit?: number }): Promise<Job[]> {
+export interface JobFilter { target?: string, kinds?: readonly string[], statuses?: readonly JobStatus[], limit?: number }
+
+/** Newest first; a job whose console died reads as interrupted, so asking for queued or running ones never lists it. */
+export async function listJobs(db: pg.Pool, filter: JobFilter): Promise<Job[]> {
   return judged(db, () => db.query<Job>(
-    `SELECT ${COLUMNS} FROM jobs WHERE ($1::text IS NULL OR target = $1) AND ($2::text IS NULL OR kind = $2)
-     ORDER BY created_at DESC, id DESC LIMIT $3`, [filter.target ?? null, filter.kind ?? null, filter.limit ?? 50]))
+    `SELECT ${COLUMNS} FROM jobs WHERE ($1::text IS NULL OR target = $1) AND ($2::text[] IS NULL OR kind = ANY($2))
+       AND ($4::text[] IS NULL OR status = ANY($4))
+     ORDER BY created_at DESC, id DESC LIMIT $3`, [filter.target ?? null, filter.kinds ?? null, filter.limit ?? 50, filter.statuses ?? null]))
 }
 
 export async function findJobByKey(db: pg.Pool, kind: string, target: string, key: string): Promise<Job | null> {

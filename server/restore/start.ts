@@ -19,6 +19,7 @@ export const DROP_JOB = 'restore.drop'
 // console database (which every instance shares), taken before the job exists. Not in the target's database:
 // the swap ends every session there.
 const RESTORE_JOB_LOCK_NAMESPACE = 730_519
+const RESTORE_KINDS = [RESTORE_JOB, UNDO_JOB, DROP_JOB]
 
 export class RestoreJobBusyError extends BusyError {
   constructor(target: TargetConfig) {
@@ -30,7 +31,7 @@ export class RestoreJobBusyError extends BusyError {
 export async function startEmergencyRestore(consoleDb: pg.Pool, target: TargetConfig, actor: string, backup: string): Promise<number> {
   const { jobId } = await startJob(consoleDb, {
     kind: RESTORE_JOB, target: target.id, actor,
-    lock: () => lockRestores(consoleDb, target),
+    lock: () => lockRestores(consoleDb, target), lockKinds: RESTORE_KINDS,
     plan: async () => {
       await checkBackupUsable(consoleDb, target, backup)
       const ready = await checkRestoreReady(target)
@@ -66,7 +67,7 @@ export async function startEmergencyRestore(consoleDb: pg.Pool, target: TargetCo
 export async function startUndoRestore(consoleDb: pg.Pool, target: TargetConfig, actor: string, stamp: string): Promise<number> {
   const { jobId } = await startJob(consoleDb, {
     kind: UNDO_JOB, target: target.id, actor,
-    lock: () => lockRestores(consoleDb, target),
+    lock: () => lockRestores(consoleDb, target), lockKinds: RESTORE_KINDS,
     plan: async () => {
       const aside = await checkUndoReady(target, stamp)
       return {
@@ -86,7 +87,7 @@ export async function startUndoRestore(consoleDb: pg.Pool, target: TargetConfig,
 export async function startDropLeftover(consoleDb: pg.Pool, target: TargetConfig, actor: string, name: string): Promise<number> {
   const { jobId } = await startJob(consoleDb, {
     kind: DROP_JOB, target: target.id, actor,
-    lock: () => lockRestores(consoleDb, target),
+    lock: () => lockRestores(consoleDb, target), lockKinds: RESTORE_KINDS,
     plan: async () => {
       const leftover = await checkDropReady(target, name)
       return {

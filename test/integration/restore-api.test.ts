@@ -96,7 +96,9 @@ describe('emergency restore over HTTP', () => {
     const { jobId } = await json(res)
     const second = await restore(admin, { confirm: 'main' })
     expect(second.status).toBe(409)
-    expect((await json(second)).message).toMatch(/already running/)
+    const busy = await json(second)
+    expect(busy.message).toMatch(/already running/)
+    expect(busy.data.jobId).toBe(jobId)
     const job = await finished(jobId)
     expect(job).toMatchObject({ kind: 'restore.emergency', status: 'succeeded', createdBy: 'admin', params: { backup: backupId, database: fx.database } })
     stamp = job.result.stamp

@@ -54,6 +54,12 @@ describe('one mapping from errors to HTTP', () => {
     expect((await respond(invalid)).body.data).toEqual({ issues: [{ field: 'confirm', message: 'type "main"' }] })
   })
 
+  it('names the running job in a busy refusal once the console has found it, so the page can follow it', async () => {
+    const busy = new BackupBusyError('main')
+    busy.jobId = 41
+    expect(await respond(busy)).toEqual({ status: 409, body: { statusCode: 409, message: busy.message, data: { jobId: 41 } } })
+  })
+
   it('refuses a rehearsal, and a restore role that could escalate, with 409 and the case\'s code', async () => {
     const none = new RehearsalRefusedError('Nothing to rehearse on: the backups dir of "main" holds no backups. Take a backup first.', 'no-usable-backup')
     expect(await respond(none)).toEqual({ status: 409, body: { statusCode: 409, message: none.message, data: { code: 'no-usable-backup' } } })
