@@ -39,7 +39,7 @@ const grantsOf = (acl: string, owner: string) => `(SELECT json_agg(json_build_ob
 const tablePriv = (p: string, seq: string) =>
   `CASE WHEN c.relkind = 'S' THEN ${seq} ELSE has_table_privilege(me.oid, c.oid, '${p}') END`
 
-const RELATIONS = `
+export const RELATIONS = `
 WITH ${ME}, rel AS MATERIALIZED (
   SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS kind, pg_get_userbyid(c.relowner) AS owner,
     c.relrowsecurity AS "rlsEnabled", c.relforcerowsecurity AS "rlsForced",
