@@ -75,7 +75,7 @@ try {
     const summaries: number[] = []
     let summaryBytes = first.bytes
     for (let i = 0; i < RUNS; i++) {
-      await new Promise((r) => setTimeout(r, FRESH_MS + 200))
+      await new Promise((r) => setTimeout(r, FRESH_MS + 500))
       const s = await timed(() => get(''))
       summaries.push(s.ms)
       summaryBytes = s.bytes

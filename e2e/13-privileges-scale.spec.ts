@@ -86,7 +86,7 @@ test('thousands of tables: the verdict and per-schema counts come first, objects
   const [wrapBox, headBox] = [await wrap.boundingBox(), await matrix.locator('thead th').first().boundingBox()]
   expect(Math.abs(headBox!.y - wrapBox!.y)).toBeLessThan(2)
   await expect(page.getByTestId('matrix-legend')).toContainText('cannot')
-  const cannot = await matrix.locator('.no').first().evaluate((el) => getComputedStyle(el).color)
+  const cannot = await matrix.locator('.no').first().evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).color)
   expect((1.05) / (luminance(cannot) + 0.05)).toBeGreaterThanOrEqual(4.5)
   await expect(matrix.locator('tbody tr[tabindex="0"]')).toHaveCount(1)
 
@@ -104,7 +104,7 @@ test('thousands of tables: the verdict and per-schema counts come first, objects
   await expect(drawer.getByRole('button', { name: 'Close' })).toBeFocused()
   for (let i = 0; i < 4; i++) {
     await page.keyboard.press('Tab')
-    expect(await drawer.evaluate((el) => el.contains(document.activeElement))).toBe(true)
+    expect(await drawer.evaluate((el) => el.contains(el.ownerDocument.activeElement))).toBe(true)
   }
   await shot(page, '71-privileges-scale-drawer')
   await page.keyboard.press('Escape')

@@ -39,7 +39,7 @@ const grantsOf = (acl: string, owner: string) => `(SELECT json_agg(json_build_ob
 const tablePriv = (p: string, seq: string) =>
   `CASE WHEN c.relkind = 'S' THEN ${seq} ELSE has_table_privilege(me.oid, c.oid, '${p}') END`
 
-export const RELATIONS = `
+const RELATIONS = `
 WITH ${ME}, rel AS MATERIALIZED (
   SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS kind, pg_get_userbyid(c.relowner) AS owner,
     c.relrowsecurity AS "rlsEnabled", c.relforcerowsecurity AS "rlsForced",
@@ -106,7 +106,21 @@ export async function loadRole(pool: pg.Pool, role: string): Promise<RoleRow | n
 }
 
 export async function loadRelations(pool: pg.Pool, role: string): Promise<RelationRow[]> {
-  return (await pool.query<RelationRow>(RELATIONS, [role])).rows
+  // On a big catalog the planner's cost estimate turns JIT on, and compiling this query costs more than
+  // running it (measured at 50,000 tables: 3–4.8 s with JIT, 1.9 s without).
+  const client = await pool.connect()
+  try {
+    await client.query('BEGIN READ ONLY')
+    await client.query('SET LOCAL jit = off')
+    const { rows } = await client.query<RelationRow>(RELATIONS, [role])
+    await client.query('COMMIT')
+    return rows
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {})
+    throw err
+  } finally {
+    client.release()
+  }
 }
 
 export async function loadSchemas(pool: pg.Pool, role: string): Promise<SchemaRow[]> {
