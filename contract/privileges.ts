@@ -152,3 +152,74 @@ export interface PrivilegeReview extends PrivilegeReport {
   /** Plain-words gaps of the seed document's check (information_schema.role_table_grants). */
   seedCheck: string[]
 }
+
+// At catalog scale the page asks for a summary first, then objects one page at a time.
+
+/** Every power shown in the matrix; `reset` applies to sequences, the others mostly to tables. */
+export const POWERS = ['drop', 'alter', 'truncate', 'delete', 'update', 'insert', 'select', 'reset'] as const
+export type Power = (typeof POWERS)[number]
+/** Powers that destroy data or structure; the rest are what an app is expected to hold. */
+export const DANGEROUS_POWERS: readonly Power[] = ['drop', 'alter', 'truncate', 'reset']
+
+/** What the role can do to the objects of one schema, as counts. */
+export interface SchemaCounts {
+  schema: string
+  /** Objects listed in the matrix (tables, views, sequences on which the role has a power). */
+  objects: number
+  canDrop: number
+  canAlter: number
+  canTruncate: number
+  canDelete: number
+}
+
+/** The review without its objects: small whatever the catalog's size. */
+export interface PrivilegeSummary extends Omit<PrivilegeReview, 'tables' | 'sequences'> {
+  /** Per schema with at least one object, by schema name. */
+  counts: SchemaCounts[]
+  totals: { objects: number, tables: number, sequences: number }
+}
+
+export type ObjectKind = TableKind | 'sequence'
+
+/** One matrix row: an object and the powers the role holds on it. */
+export interface PrivilegeObject {
+  schema: string
+  name: string
+  kind: ObjectKind
+  owner: string
+  ownedByRole: boolean
+  /** null: the power does not apply to this kind of object. */
+  powers: Record<Power, boolean | null>
+  dangerous: boolean
+  /** The kinds of source behind its powers, for the source filter. */
+  sourceKinds: SourceKind[]
+}
+
+export type ObjectSort = 'name' | 'owner' | 'kind' | 'dangerous'
+
+export interface ObjectQuery {
+  schema?: string
+  kind?: ObjectKind
+  /** A power the role must hold, or "dangerous" for any of DANGEROUS_POWERS. */
+  power?: Power | 'dangerous'
+  source?: SourceKind
+  /** Case-insensitive part of "schema.name" or of the owner. */
+  search?: string
+  sort?: ObjectSort
+  order?: 'asc' | 'desc'
+  offset?: number
+  limit?: number
+}
+
+export interface ObjectPage {
+  /** Objects matching the filters, over every page. */
+  total: number
+  offset: number
+  limit: number
+  objects: PrivilegeObject[]
+}
+
+/** One object with the chain behind each power it holds: what the drawer shows. */
+export interface ObjectChain extends PrivilegeObject {
+  sources: Partial<Record<Power, Source[]>>
+}

@@ -25,6 +25,8 @@ export default async function globalSetup() {
   process.env.E2E_ADMIN_PASSWORD = demo.adminPassword
   process.env.E2E_PRODUCTION_ENV = demo.targets.production.envFile
   process.env.E2E_STAGING_ENV = demo.targets.staging.envFile
+  // For specs that build catalog state the demo does not have (13: thousands of tables), as a superuser.
+  process.env.E2E_PRODUCTION_SUPERUSER_URL = cluster.urlFor(demo.targets.production.database)
   return async () => {
     server.kill('SIGTERM')
     await new Promise((r) => server.once('exit', r))

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { isFinalJob } from '~contract/jobs'
+import { ACTIVE_JOB_STATUSES } from '~contract/jobs'
 import type { RunCheck, RunPreconditions } from '~contract/migrations'
 import type { TargetConfig } from '../config/schema'
 import { migrationPool } from '../database/target-pool'
@@ -13,15 +13,14 @@ import { JOB_KIND, loadRunInputs } from './start-run'
  * override yet (the dialog collects those), plus whether another run is in progress.
  */
 export async function runPreconditions(consoleDb: pg.Pool, target: TargetConfig): Promise<RunPreconditions> {
-  const [{ view, statements }, newestUsableAt, [latest]] = await Promise.all([
+  const [{ view, statements }, newestUsableAt, [running]] = await Promise.all([
     loadRunInputs(migrationPool(target), target),
     newestUsableBackupAt(consoleDb, target),
-    listJobs(consoleDb, { target: target.id, kind: JOB_KIND, limit: 1 }),
+    listJobs(consoleDb, { target: target.id, kinds: [JOB_KIND], statuses: ACTIVE_JOB_STATUSES, limit: 1 }),
   ])
   const checks: RunCheck[] = runChecks(view.migrations, statements, { acknowledge: [] },
     { newestUsableAt, maxAgeMinutes: target.preMigrationBackupMaxAgeMinutes, now: new Date() },
     { runner: view.runner, tracker: view.tracker }).map(({ refusal: _, ...check }) => check)
-  const running = latest && !isFinalJob(latest.status) ? latest : null
   checks.push({ id: 'no-other-run', ok: !running, text: running ? `Run #${running.id} by ${running.createdBy ?? 'someone'} is still in progress` : 'No other run is in progress' })
   return { checks, runningJobId: running?.id ?? null }
 }

@@ -106,7 +106,21 @@ export async function loadRole(pool: pg.Pool, role: string): Promise<RoleRow | n
 }
 
 export async function loadRelations(pool: pg.Pool, role: string): Promise<RelationRow[]> {
-  return (await pool.query<RelationRow>(RELATIONS, [role])).rows
+  // On a big catalog the planner's cost estimate turns JIT on, and compiling this query costs more than
+  // running it (measured at 50,000 tables: 3–4.8 s with JIT, 1.9 s without).
+  const client = await pool.connect()
+  try {
+    await client.query('BEGIN READ ONLY')
+    await client.query('SET LOCAL jit = off')
+    const { rows } = await client.query<RelationRow>(RELATIONS, [role])
+    await client.query('COMMIT')
+    return rows
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {})
+    throw err
+  } finally {
+    client.release()
+  }
 }
 
 export async function loadSchemas(pool: pg.Pool, role: string): Promise<SchemaRow[]> {

@@ -11,7 +11,7 @@ import { targetSkipMigrations } from '../envfile/skip-migrations'
 import { migrationPool } from '../database/target-pool'
 import { readTracker } from '../migrations/trackers'
 import { migrationsView } from '../migrations/view'
-import { privilegeReview } from '../privileges/review'
+import { sharedPrivilegeReview } from '../privileges/shared-review'
 import { targetPool } from '../database/target-pool'
 
 export async function targetOverview(consoleDb: pg.Pool, target: TargetConfig): Promise<Overview> {
@@ -54,7 +54,7 @@ export async function probeConnection(target: TargetConfig, env: EnvFile): Promi
 async function privilegesSummary(target: TargetConfig, env: EnvFile, role: string | null): Promise<PrivilegesSummary> {
   if (!role) return { error: 'No app role configured' }
   try {
-    const review = await privilegeReview(targetPool(target, env), role)
+    const { value: review } = await sharedPrivilegeReview(target, env, role)
     if (!review) return { error: `Role "${role}" does not exist` }
     const top = review.findings[0]
     return { role, verdict: review.verdict, topFinding: top ? top.message : null, findings: review.findings.length }

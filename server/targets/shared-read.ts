@@ -14,6 +14,7 @@ export interface SharedAnswer<T> { value: T, computedAt: string }
 
 interface Entry {
   targetId: string
+  /** When the computation started, then when its answer came in: the reuse window counts from there. */
   computedAt: number
   settled: boolean
   answer: Promise<SharedAnswer<unknown>>
@@ -52,9 +53,12 @@ function start<T>(key: string, targetId: string, compute: () => Promise<T>, prev
   const current = previous ?? entry
   entry.answer.then(() => {
     entry.settled = true
+    // Reused for FRESH_MS from when it is in, not from when it started: an analysis that takes longer than
+    // FRESH_MS (50,000 tables on a busy server) would otherwise be stale on arrival and never shared.
+    entry.computedAt = Date.now()
     // Unless a write dropped the answer it refreshes meanwhile.
     if (entries.get(key) === current) entries.set(key, entry)
-    setTimeout(() => { if (entries.get(key) === entry) entries.delete(key) }, now + FRESH_MS - Date.now()).unref()
+    setTimeout(() => { if (entries.get(key) === entry) entries.delete(key) }, FRESH_MS).unref()
   }, () => {
     // A failure is shared by the requests that waited for it, never kept: the next request computes again.
     if (entries.get(key) === current) entries.delete(key)

@@ -31,9 +31,11 @@ describe('GET /api/targets/:target/privileges and the overview verdict', () => {
     const body = await json(res)
     expect(body.role).toBe(c.targets[0].appRole)
     expect(body.verdict).toBe('unsafe')
-    const owned = body.tables.find((t: any) => t.name === 'owned_by_app')
-    expect(owned).toMatchObject({ canDrop: true, canTruncate: true, ownedByRole: true })
-    expect(body.tables.find((t: any) => t.name === 'things')).toMatchObject({ canDrop: false, canTruncate: false, canDelete: true })
+    expect(body.tables).toBeUndefined()
+    const objects = (await json(await c.request('/api/targets/main/privileges/objects', { cookie: viewer }))).objects
+    const owned = objects.find((t: any) => t.name === 'owned_by_app')
+    expect(owned).toMatchObject({ ownedByRole: true, powers: { drop: true, truncate: true } })
+    expect(objects.find((t: any) => t.name === 'things')).toMatchObject({ powers: { drop: false, truncate: false, delete: true } })
     expect(body.findings[0].remediation).toContain('OWNER TO')
     expect(body.seedCheck.join(' ')).toContain('role_table_grants')
     // The page reads the seed's rows off the report; running the seed's real query must say the same.
