@@ -12,7 +12,7 @@ import { runCheck } from './auto/registry'
 
 export interface EvaluateOptions {
   now?: Date
-  /** The backups inventory; a stand-in only in tests. */
+  /** The backups inventory: one the caller has read already (the verdict), or a stand-in in tests. */
   listBackups?: ListBackups
 }
 
