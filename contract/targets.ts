@@ -103,6 +103,8 @@ export type DeploySummary = { id: number, state: string, startedAt: string, outc
 /** Where in the SPA a blocker or warning is fixed: a page of the target (`''` is its overview). */
 export type TargetPage = '' | 'backups' | 'migrations' | 'privileges' | 'monitoring' | 'checklists' | 'deploy'
 
+export const targetPagePath = (target: string, page: TargetPage): string => `/targets/${encodeURIComponent(target)}${page ? `/${page}` : ''}`
+
 /** A failing item of the pre-deploy gate, with the page that fixes it. */
 export interface VerdictBlocker { key: string, label: string, reason: string, detail?: string, page: TargetPage }
 export interface VerdictWarning { key: string, message: string, page: TargetPage }
