@@ -8,14 +8,14 @@ test('home lists every demo target with its gate state, production marked; a blo
   await expect(rows).toHaveCount(3)
   await expect(rows.getByRole('link', { name: 'Production', exact: true })).toBeVisible()
   for (const id of ['staging', 'production', 'app']) {
-    await expect(page.locator(`[data-target="${id}"]`).getByTestId('verdict-state')).toHaveText(/^(Ready to deploy|Blocked by \d+|Deploy in progress)$/)
+    await expect(page.locator(`[data-target="${id}"]`).getByTestId('verdict-state')).toHaveText(/^\s*(Ready to deploy|Blocked by \d+|Deploy in progress)$/)
   }
   const production = page.locator('[data-target="production"]')
   await expect(production.getByTestId('environment-badge')).toHaveText('production')
   await expect(production.getByTestId('environment-badge')).toHaveClass(/production/)
   await expect(page.locator('[data-target="staging"]').getByTestId('environment-badge')).not.toHaveClass(/production/)
   // Production: SKIP_MIGRATIONS reads "TRUE" and no backup was ever restore-tested, so it is blocked; the cut-off nightly file stays a warning.
-  await expect(production.getByTestId('verdict-state')).toHaveText(/^Blocked by \d+$/)
+  await expect(production.getByTestId('verdict-state')).toHaveText(/^\s*Blocked by \d+$/)
   await expect(production.getByTestId('first-blocker')).toContainText('SKIP_MIGRATIONS')
   await expect(production.getByTestId('home-warning')).toContainText('is corrupt')
   await expect(production.getByTestId('home-backup')).toContainText('none')
@@ -28,7 +28,7 @@ test('home lists every demo target with its gate state, production marked; a blo
   await production.getByRole('link', { name: 'Production', exact: true }).click()
   await expect(page).toHaveURL(/\/targets\/production$/)
   const panel = page.getByTestId('verdict-panel')
-  await expect(panel.getByTestId('verdict-state')).toHaveText(/^Blocked by \d+$/)
+  await expect(panel.getByTestId('verdict-state')).toHaveText(/^\s*Blocked by \d+$/)
   await expect(panel.getByTestId('blocker-skip-migrations')).toContainText('Overview')
   await expect(panel.getByTestId('blocker-app-role-not-unsafe')).toContainText('Privileges')
   await expect(panel.getByTestId('verdict-warnings')).toContainText('is corrupt')
