@@ -35,6 +35,8 @@ function mountList(verdicts: TargetVerdict[]) {
   return mount(HomeTargetList, { props: { verdicts }, global: { stubs: { RouterLink: RouterLinkStub } } })
 }
 const row = (w: ReturnType<typeof mountList>, id: string) => w.get(`[data-target="${id}"]`)
+const link = (w: ReturnType<typeof mountList>, id: string, testid: string) =>
+  w.findAllComponents(RouterLinkStub).find((l) => l.attributes('data-testid') === testid && row(w, id).element.contains(l.element))!
 
 describe('HomeTargetList', () => {
   it('shows one line per target, production marked, each with its gate state', () => {
@@ -49,7 +51,7 @@ describe('HomeTargetList', () => {
 
   it('names the first blocker and links it to the page that fixes it; a target that is down says so', () => {
     const w = mountList([production, down])
-    const first = row(w, 'production').getComponent('[data-testid="first-blocker"]')
+    const first = link(w, 'production', 'first-blocker')
     expect(first.text()).toBe('SKIP_MIGRATIONS=true in the app\'s env file: "TRUE" (not exactly "true")')
     expect(first.props('to')).toBe('/targets/production')
     expect(row(w, 'reports').get('[data-testid="first-blocker"]').text()).toContain('target unreachable')
@@ -57,7 +59,7 @@ describe('HomeTargetList', () => {
 
   it('keeps the scheduled-backup warning visible next to the gate state', () => {
     const w = mountList([production])
-    const warning = row(w, 'production').getComponent('[data-testid="home-warning"]')
+    const warning = link(w, 'production', 'home-warning')
     expect(warning.text()).toContain('db_backup_20261201_020000.sql.gz, is corrupt')
     expect(warning.props('to')).toBe('/targets/production/backups')
   })
