@@ -73,6 +73,11 @@ export interface BackupEntry {
   problem?: string
   /** A partial file a running backup job is writing: that job's id (the file is in progress, not left over). */
   jobId?: number
+  /**
+   * Written by the app's own scheduled job (cron, nightly script), not by dbsafe nor by a person: told by the
+   * name, which is neither dbsafe's (`dbsafe_<target>_…`) nor labelled (`db_backup_<label>_…` is someone's run).
+   */
+  scheduled: boolean
 }
 
 /** One backup as the derived facts name it. */
@@ -96,6 +101,25 @@ export interface BackupFreshness {
   verifiedFresh: boolean
 }
 
+/**
+ * Is the scheduled backup healthy: the app's own job (see `BackupEntry.scheduled`) wrote a file that reads back
+ * within its interval. A manual backup does not count: it says nothing about tonight's job.
+ */
+export interface ScheduledBackupHealth {
+  /** The target's `scheduledBackupIntervalHours`, default 24. */
+  intervalHours: number
+  /** The newest scheduled file that is not partial, whatever its state. */
+  newest: BackupRef | null
+  /** The newest scheduled file that reads back whole. */
+  newestUsable: BackupRef | null
+  healthy: boolean
+  /** Why not, in a sentence; null when healthy. */
+  warning: string | null
+}
+
+/** The backups verdict: "can we restore now" (`newestVerified`, `verifiedFresh`) and, apart, "is the scheduled backup healthy". */
+export interface BackupsVerdict extends BackupFreshness { scheduled: ScheduledBackupHealth }
+
 export interface VerifiedTable {
   schema: string
   name: string
@@ -118,6 +142,11 @@ export interface BackupVerification {
   notes: string[]
   verifiedAt: string
   durationMs: number
+  /**
+   * Set when the file had already read back corrupt before this test (its integrity check or an earlier test failed):
+   * a failed test of it is a finding about the file, not a failed console job.
+   */
+  alreadyCorrupt?: string
 }
 
 export interface RetentionPlan {

@@ -1,7 +1,8 @@
 // A target's overview: connection, app role, SKIP_MIGRATIONS and the capability summaries.
 import { z } from 'zod'
-import type { BackupFreshness } from './backups'
+import type { BackupsVerdict } from './backups'
 import type { TrackerState } from './migrations'
+import type { GateResult } from './checklists'
 import { confirmField, type Warning } from './http'
 
 /** Who a target is: `environment` as configured (production unless said otherwise), `colour` its optional accent. */
@@ -70,7 +71,11 @@ export type MigrationsSummary =
 
 /** A short form of `Overview.backupFreshness`: the newest backup that is not partial and when the newest verified one was taken. */
 export type BackupsSummary =
-  | { count: number, newest: { id: string, status: 'verified' | 'unverified' | 'corrupt' | 'partial', createdAt: string } | null, newestVerifiedAt: string | null }
+  | {
+    count: number, newest: { id: string, status: 'verified' | 'unverified' | 'corrupt' | 'partial', createdAt: string } | null, newestVerifiedAt: string | null
+    /** `BackupsVerdict.scheduled.warning`: the app's scheduled backup is not healthy, whatever manual backups say. */
+    scheduledWarning: string | null
+  }
   | { error: string }
 
 export interface Overview {
@@ -83,7 +88,7 @@ export interface Overview {
   migrations: MigrationsSummary | null
   backups: BackupsSummary
   /** The same facts in full, judged by the target's configured max age; also GET …/backups/freshness. */
-  backupFreshness: BackupFreshness | { error: string }
+  backupFreshness: BackupsVerdict | { error: string }
 }
 
 export const skipMigrationsToggleSchema = z.strictObject({
@@ -91,3 +96,36 @@ export const skipMigrationsToggleSchema = z.strictObject({
   confirm: confirmField.optional(),
 })
 export type SkipMigrationsToggle = z.infer<typeof skipMigrationsToggleSchema>
+
+/** A deploy as the verdict names it; null until deploy records exist for the target. */
+export type DeploySummary = { id: number, state: string, startedAt: string, outcome: string | null } | null
+
+/** Where in the SPA a blocker or warning is fixed: a page of the target (`''` is its overview). */
+export type TargetPage = '' | 'backups' | 'migrations' | 'privileges' | 'monitoring' | 'checklists' | 'deploy'
+
+export const targetPagePath = (target: string, page: TargetPage): string => `/targets/${encodeURIComponent(target)}${page ? `/${page}` : ''}`
+
+/** A failing item of the pre-deploy gate, with the page that fixes it. */
+export interface VerdictBlocker { key: string, label: string, reason: string, detail?: string, page: TargetPage }
+export interface VerdictWarning { key: string, message: string, page: TargetPage }
+
+/**
+ * One answer to "can we deploy this target now?": the pre-deploy gate's own evaluation (GET …/gate), the same
+ * items and pass, read through the shared-read cache. `deploying` while a deploy of the target is open.
+ */
+export interface TargetVerdict {
+  target: TargetIdentity
+  state: 'ready' | 'blocked' | 'deploying'
+  checkedAt: string
+  /** Failing gate items, in the checklist's order: the first is the one the home page names. */
+  blockers: VerdictBlocker[]
+  /** What does not block but must not be hidden: an unhealthy scheduled backup. */
+  warnings: VerdictWarning[]
+  /** Every gate item with its pass and evidence, as GET …/gate returns them. */
+  gate: GateResult
+  /** The newest restore-tested backup: "can we restore now". */
+  newestRestoreTested: { id: string, createdAt: string, verifiedAt: string | null } | null
+  /** The open deploy, if any. */
+  deploy: DeploySummary
+  lastDeploy: DeploySummary
+}

@@ -8,7 +8,7 @@ export async function loginAsAdmin(page: Page) {
   await page.getByLabel('Username').fill('admin')
   await page.getByLabel('Password').fill(process.env.E2E_ADMIN_PASSWORD!)
   await page.getByRole('button', { name: 'Sign in' }).click()
-  // Login lands on / which then opens the last target's overview: wait for that, or a click made
-  // meanwhile is overridden by the redirect.
-  await page.waitForURL((url) => url.pathname.startsWith('/targets/'))
+  // Login lands on the home page: wait for it, or a click made meanwhile is overridden by the navigation.
+  await page.waitForURL((url) => url.pathname === '/')
+  await page.getByRole('heading', { name: 'Targets', level: 1 }).waitFor()
 }

@@ -5,6 +5,7 @@ import type { TargetConfig } from '../config/schema'
 import { checkBackupFile } from './checks'
 import { listJobs } from '../jobs/store'
 import { readManifest, summarize } from './manifest'
+import type { ParsedName } from './names'
 import { byNewest } from './newest'
 import { backupsDirReal } from './paths'
 import { scanBackupsDir, type FoundBackup } from './scan'
@@ -52,7 +53,7 @@ function baseEntry(target: TargetConfig, f: FoundBackup, now: Date) {
   const expiresAt = new Date(createdAt.getTime() + target.retentionDays * DAY_MS)
   return {
     id: f.id, file: f.path, sizeBytes: f.sizeBytes, createdAt: createdAt.toISOString(), modifiedAt: new Date(f.mtimeMs).toISOString(),
-    format: f.format, ...(f.parsed.label ? { label: f.parsed.label } : {}), expiresAt: expiresAt.toISOString(), expired: now.getTime() > expiresAt.getTime(),
+    format: f.format, ...(f.parsed.label ? { label: f.parsed.label } : {}), scheduled: isScheduled(f.parsed), expiresAt: expiresAt.toISOString(), expired: now.getTime() > expiresAt.getTime(),
   }
 }
 
@@ -87,6 +88,9 @@ async function describe(consoleDb: pg.Pool, target: TargetConfig, f: FoundBackup
   if (!v) return { ...known, status: 'unverified' }
   return v.ok ? { ...known, status: 'verified', verifiedAt } : { ...known, status: 'corrupt', verifiedAt, problem: `restore test failed: ${v.problem}` }
 }
+
+// Neither dbsafe's name nor a label a person gave the seed's script: the app's cron or nightly job wrote it.
+const isScheduled = (parsed: ParsedName): boolean => parsed.origin !== 'console' && !parsed.label
 
 async function forEachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0

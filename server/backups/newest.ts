@@ -1,4 +1,4 @@
-import { isUsable, isVerified, type BackupEntry, type BackupFreshness, type BackupRef } from '~contract/backups'
+import { isUsable, isVerified, type BackupEntry, type BackupFreshness, type BackupRef, type ScheduledBackupHealth } from '~contract/backups'
 
 export const DEFAULT_BACKUP_MAX_AGE_HOURS = 24
 const HOUR_MS = 3_600_000
@@ -41,6 +41,26 @@ export function backupFreshness(backups: readonly BackupEntry[], maxAgeHours: nu
     usableFresh: usable !== null && isFresh(usable, maxAgeHours, now),
     verifiedFresh: verified !== null && isFresh(verified, maxAgeHours, now),
   }
+}
+
+/**
+ * Healthy while the app's scheduled job wrote a file that reads back less than `intervalHours` ago: a corrupt newest
+ * file, or none, turns into a warning once the last good one is older than one interval. Manual and dbsafe
+ * backups are not looked at, so a fresh one of those cannot hide a broken nightly job.
+ */
+export function scheduledBackupHealth(backups: readonly BackupEntry[], intervalHours: number, now: Date): ScheduledBackupHealth {
+  const scheduled = backups.filter((b) => b.scheduled)
+  const newest = newestBackup(scheduled)
+  const usable = newestUsableBackup(scheduled)
+  const healthy = usable !== null && isFresh(usable, intervalHours, now)
+  return { intervalHours, newest: ref(newest), newestUsable: ref(usable), healthy, warning: healthy ? null : scheduledWarning(newest, usable, intervalHours) }
+}
+
+function scheduledWarning(newest: BackupEntry | null, usable: BackupEntry | null, intervalHours: number): string {
+  if (!newest) return 'No backup written by a scheduled job (cron, nightly) is in the backups dir: only manual ones.'
+  const lastGood = usable ? `the last one that reads back is from ${usable.createdAt.slice(0, 16).replace('T', ' ')} UTC` : 'none of its files reads back'
+  if (newest.status === 'corrupt') return `The scheduled job's newest file, ${newest.id}, is corrupt (${newest.problem ?? 'does not read back'}); ${lastGood}.`
+  return `The scheduled job wrote nothing in the last ${intervalHours} h; ${lastGood}.`
 }
 
 function ref(b: BackupEntry | null): BackupRef | null {

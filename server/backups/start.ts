@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import type { BackupVerification } from '~contract/backups'
 import type { TargetConfig } from '../config/schema'
 import { startJob } from '../jobs/lifecycle'
 import { lockBackupSession } from './lock'
@@ -38,11 +39,23 @@ export async function startVerify(consoleDb: pg.Pool, target: TargetConfig, acto
         params: { backup: id },
         run: async (ctx) => {
           const v = await verifyBackup(consoleDb, target, id, { ...opts, who: actor }, ctx)
-          if (!v.ok) throw new Error(`Restore test failed: ${v.problem}`)
+          if (!v.ok) throw new RestoreTestFailedError(v)
           return v
         },
       }
     },
   })
   return jobId
+}
+
+/**
+ * The job fails with the verification as its result. A file that had already read back corrupt failed again: that is
+ * a finding about the file (the inventory shows it there), and no-failed-jobs does not count it as a failed console job.
+ */
+class RestoreTestFailedError extends Error {
+  constructor(readonly result: BackupVerification) {
+    super(result.alreadyCorrupt
+      ? `Restore test failed: ${result.problem}. The file had already read back corrupt (${result.alreadyCorrupt}): a finding about the file, not a failed console job`
+      : `Restore test failed: ${result.problem}`)
+  }
 }

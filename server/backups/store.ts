@@ -54,6 +54,16 @@ export async function forgetPaths(db: pg.Pool, paths: string[]): Promise<void> {
   await db.query('DELETE FROM backup_verifications WHERE path = ANY($1)', [paths])
 }
 
+/** Why this very file (same size and mtime) already read back corrupt, by its integrity check or an earlier restore test; null if it did not. */
+export async function knownProblem(db: pg.Pool, file: Fingerprint): Promise<string | null> {
+  const [checks, verifications] = await Promise.all([loadChecks(db, [file.path]), loadVerifications(db, [file.path])])
+  const check = checks.get(file.path)
+  const test = verifications.get(file.path)
+  if (check && sameFile(check, file) && !check.ok) return check.problem ?? 'failed its integrity check'
+  if (test && sameFile(test, file) && !test.ok) return `restore test failed: ${test.problem ?? 'unknown reason'}`
+  return null
+}
+
 export function sameFile(a: Fingerprint, b: Fingerprint): boolean {
   return a.sizeBytes === b.sizeBytes && a.mtimeMs === b.mtimeMs
 }

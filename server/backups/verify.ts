@@ -11,7 +11,7 @@ import { restoreInto, RestoreFailedError } from './restore'
 import { fileFingerprint } from './scan'
 import { restoreServer, withClient, withScratchDatabase } from './scratch'
 import { sniffDump } from './sniff'
-import { saveVerification } from './store'
+import { knownProblem, saveVerification } from './store'
 import { compareTables, tableCounts, type TableComparison } from './table-counts'
 
 export interface VerifyOptions {
@@ -40,11 +40,13 @@ export async function verifyBackup(consoleDb: pg.Pool, target: TargetConfig, id:
   const file = await fileFingerprint(path)
   const read = await readManifest(path)
   const manifest = read.state === 'ok' ? read.manifest : null
+  const before = await knownProblem(consoleDb, file)
   const record = async (outcome: Outcome, server: BackupVerification['server']) => {
+    const ok = outcome.failures.length === 0
     const result: BackupVerification = {
-      id, ok: outcome.failures.length === 0, ...(outcome.failures.length ? { problem: outcome.failures.join('; ') } : {}),
+      id, ok, ...(ok ? {} : { problem: outcome.failures.join('; ') }),
       comparedWith: outcome.comparedWith, server, tables: outcome.tables, notes: outcome.notes,
-      verifiedAt: new Date().toISOString(), durationMs: Date.now() - started,
+      verifiedAt: new Date().toISOString(), durationMs: Date.now() - started, ...(!ok && before ? { alreadyCorrupt: before } : {}),
     }
     await saveVerification(consoleDb, target.id, file, result, opts.who ?? null)
     ctx.log(result.ok ? `verified ${id}` : `${id} failed its restore test: ${result.problem}`)

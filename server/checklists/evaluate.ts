@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { AutoCheck, AutoParams, AutoResult } from '~contract/checklists'
+import type { AutoCheck, AutoParams, AutoResult, ChecklistPhase } from '~contract/checklists'
 import type { MigrationStatus } from '~contract/migrations'
 import { listBackups } from '../backups/inventory'
 import type { TargetConfig } from '../config/schema'
@@ -9,14 +9,27 @@ import { discoverTargetMigrations, targetMigrationStatus } from '../migrations/t
 import { errorText } from '../database/error-text'
 import { type CheckContext, type ListBackups } from './auto/context'
 import { runCheck } from './auto/registry'
+import { failedJobsSince } from './rules'
+import { previousCompletedAt } from './store'
 
 export interface EvaluateOptions {
   now?: Date
-  /** The backups inventory; a stand-in only in tests. */
+  /** The backups inventory: one the caller has read already (the verdict), or a stand-in in tests. */
   listBackups?: ListBackups
 }
 
 export interface AutoItemRef { key: string, check: AutoCheck, params?: AutoParams }
+
+/**
+ * The one evaluation of a phase's automatic items behind the gate, the verdict, checklist runs and deploy steps:
+ * failed jobs count since the phase's previous completed run (`exceptRun`: the run being evaluated is not its own previous).
+ */
+export async function evaluatePhase(consoleDb: pg.Pool, target: TargetConfig, phase: ChecklistPhase, items: AutoItemRef[],
+  opts: EvaluateOptions = {}, exceptRun?: number): Promise<Map<string, AutoResult>> {
+  const now = opts.now ?? new Date()
+  const since = failedJobsSince(await previousCompletedAt(consoleDb, target.id, phase, exceptRun), now)
+  return evaluateAutoItems(consoleDb, target, items, since, { ...opts, now })
+}
 
 /** Evaluates automatic items against live state, all at once; each result carries what it saw and when. */
 export async function evaluateAutoItems(consoleDb: pg.Pool, target: TargetConfig, items: AutoItemRef[], jobsSince: Date,

@@ -2,9 +2,9 @@ import type pg from 'pg'
 import type { AutoCheck, AutoParams, ChecklistPhase, ChecklistRun, ChecklistRunSummary, TickBody } from '~contract/checklists'
 import type { TargetConfig } from '../config/schema'
 import { NotFoundError, RefusedError } from '../errors'
-import { evaluateAutoItems, type EvaluateOptions } from './evaluate'
+import { evaluatePhase, type EvaluateOptions } from './evaluate'
 import { overridesOf } from './overrides'
-import { closedRefusal, failedJobsSince, signOffRefusal, tickedStatus, tickRefusal } from './rules'
+import { closedRefusal, signOffRefusal, tickedStatus, tickRefusal } from './rules'
 import * as store from './store'
 import { checklistTemplate } from './templates'
 
@@ -19,9 +19,8 @@ export async function startRun(db: pg.Pool, target: TargetConfig, phase: Checkli
 export async function evaluateRun(db: pg.Pool, target: TargetConfig, runId: number, user: string, opts: EvaluateOptions = {}): Promise<ChecklistRun> {
   const run = await getRun(db, target, runId)
   refuseIfClosed(run)
-  const since = failedJobsSince(await store.previousCompletedAt(db, target.id, run.phase, run.id), opts.now ?? new Date())
   const refs = (await store.autoItems(db, run.id)).map((i) => ({ key: i.key, check: i.check as AutoCheck, params: i.params as AutoParams }))
-  const results = await evaluateAutoItems(db, target, refs, since, opts)
+  const results = await evaluatePhase(db, target, run.phase, refs, opts, run.id)
   await inTransaction(db, async (client) => {
     refuseIfClosed(await lockedRun(client, target, runId))
     await store.saveEvaluations(client, runId, results, user)

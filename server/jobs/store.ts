@@ -59,10 +59,13 @@ export async function findJobByKey(db: pg.Pool, kind: string, target: string, ke
 
 export interface FailedJob { id: number, kind: string, status: string, error: string | null }
 
-/** Jobs of a target that failed or were interrupted since `since`, newest first. */
+/**
+ * Jobs of a target that failed or were interrupted since `since`, newest first. A restore test that failed on a file
+ * already known corrupt is left out: its result marks it (`alreadyCorrupt`), a finding about the file, not the console.
+ */
 export async function listFailedJobs(db: pg.Pool, target: string, since: Date): Promise<FailedJob[]> {
   const { rows } = await db.query<FailedJob>(
     `SELECT id, kind, status, error FROM jobs WHERE target = $1 AND status IN ('failed', 'interrupted')
-     AND coalesce(finished_at, created_at) >= $2 ORDER BY id DESC`, [target, since])
+     AND coalesce(finished_at, created_at) >= $2 AND NOT (status = 'failed' AND coalesce(result ? 'alreadyCorrupt', false)) ORDER BY id DESC`, [target, since])
   return rows
 }

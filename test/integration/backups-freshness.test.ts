@@ -65,6 +65,8 @@ describe('backup freshness: newest, newest usable, newest verified, judged by th
     expect(backupsSummary(freshness)).toEqual({
       count: 4, newest: { id: name(5), status: 'corrupt', createdAt: new Date(NOW.getTime() - 5 * HOUR).toISOString() },
       newestVerifiedAt: new Date(NOW.getTime() - 30 * HOUR).toISOString(),
+      // The nightly files: the newest is corrupt, but the one before reads back and is 10 h old, inside the 24 h interval.
+      scheduledWarning: null,
     })
     expect(await loadBackupFreshness(consoleDb.pool, target(), NOW)).toMatchObject({ maxAgeHours: 24, usableFresh: true, verifiedFresh: false })
     expect(await loadBackupFreshness(consoleDb.pool, target({ backupMaxAgeHours: 8 }), NOW)).toMatchObject({ usableFresh: false, verifiedFresh: false })
@@ -100,9 +102,10 @@ describe('backup freshness over HTTP', () => {
     const freshness = await json(await c.request('/api/targets/main/backups/freshness', { cookie }))
     expect(freshness).toEqual({
       count: 0, maxAgeHours: 6, newest: null, newestUsable: null, newestVerified: null, usableFresh: false, verifiedFresh: false,
+      scheduled: { intervalHours: 24, newest: null, newestUsable: null, healthy: false, warning: expect.stringContaining('only manual ones') },
     })
     const overview = await json(await c.request('/api/targets/main/overview', { cookie }))
     expect(overview.backupFreshness).toEqual(freshness)
-    expect(overview.backups).toEqual({ count: 0, newest: null, newestVerifiedAt: null })
+    expect(overview.backups).toEqual({ count: 0, newest: null, newestVerifiedAt: null, scheduledWarning: freshness.scheduled.warning })
   })
 })

@@ -66,7 +66,7 @@ describe('GET /api/targets/:target/privileges and the overview verdict', () => {
     expect(body.privileges).toMatchObject({ role: c.targets[0].appRole, verdict: 'unsafe', topFinding: full.findings[0].message })
     expect(body.privileges.topFinding).toMatch(/owns 1 table/)
     expect(body.migrations).toMatchObject({ total: 0, pending: 0 })
-    expect(body.backups).toEqual({ count: 0, newest: null, newestVerifiedAt: null })
+    expect(body.backups).toMatchObject({ count: 0, newest: null, newestVerifiedAt: null })
   })
 
   it('lets operators review another role, refuses viewers, 404s an unknown role', async () => {

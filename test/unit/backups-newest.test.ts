@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { BackupEntry, BackupStatus } from '~contract/backups'
 import {
-  backupAgeMs, backupFreshness, backupMaxAgeHours, isFresh, newestBackup, newestUsableBackup, newestVerifiedBackup,
+  backupAgeMs, backupFreshness, backupMaxAgeHours, isFresh, newestBackup, newestUsableBackup, newestVerifiedBackup, scheduledBackupHealth,
 } from '~server/backups/newest'
 
 const NOW = new Date('2026-11-20T12:00:00Z')
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString()
 function entry(id: string, status: BackupStatus, createdAt: string, extra: Partial<BackupEntry> = {}): BackupEntry {
-  return { id, file: `/b/${id}`, sizeBytes: 1, createdAt, modifiedAt: createdAt, format: 'custom', status, expiresAt: createdAt, expired: false, ...extra }
+  return { id, file: `/b/${id}`, sizeBytes: 1, createdAt, modifiedAt: createdAt, format: 'custom', status, expiresAt: createdAt, expired: false, scheduled: false, ...extra }
 }
 
 // Oldest first on purpose: nothing may depend on the inventory's newest-first order.
@@ -67,5 +67,31 @@ describe('newest backups', () => {
     expect(backupFreshness([], 24, NOW)).toEqual({
       count: 0, maxAgeHours: 24, newest: null, newestUsable: null, newestVerified: null, usableFresh: false, verifiedFresh: false,
     })
+  })
+})
+
+describe('scheduled backup health', () => {
+  const nightly = (id: string, status: BackupStatus, h: number, extra: Partial<BackupEntry> = {}) => entry(id, status, hoursAgo(h), { scheduled: true, ...extra })
+
+  it('warns when the newest nightly file is corrupt, however fresh a manual restore-tested backup is', () => {
+    const h = scheduledBackupHealth([
+      nightly('db_backup_1.sql.gz', 'unverified', 34), nightly('db_backup_2.sql.gz', 'corrupt', 10, { problem: 'truncated gzip' }),
+      entry('dbsafe_prod_x.dump', 'verified', hoursAgo(1), { verifiedAt: hoursAgo(1) }),
+    ], 24, NOW)
+    expect(h.healthy).toBe(false)
+    expect(h.newest?.id).toBe('db_backup_2.sql.gz')
+    expect(h.newestUsable?.id).toBe('db_backup_1.sql.gz')
+    expect(h.warning).toContain('db_backup_2.sql.gz, is corrupt (truncated gzip)')
+  })
+
+  it('is healthy while a nightly file that reads back is younger than the interval, and warns once it is not', () => {
+    const files = [nightly('db_backup_1.sql.gz', 'unverified', 20)]
+    expect(scheduledBackupHealth(files, 24, NOW)).toMatchObject({ healthy: true, warning: null })
+    expect(scheduledBackupHealth(files, 12, NOW)).toMatchObject({ healthy: false, warning: expect.stringContaining('wrote nothing in the last 12 h') })
+  })
+
+  it('warns when only manual backups exist', () => {
+    const h = scheduledBackupHealth([entry('dbsafe_prod_x.dump', 'verified', hoursAgo(1))], 24, NOW)
+    expect(h).toMatchObject({ healthy: false, newest: null, warning: expect.stringContaining('only manual ones') })
   })
 })

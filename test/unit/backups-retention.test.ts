@@ -10,7 +10,7 @@ function entry(id: string, age: number, status: BackupStatus = 'unverified', tou
   const createdAt = new Date(NOW.getTime() - age * DAY).toISOString()
   return {
     id, file: `/backups/${id}`, sizeBytes: 100, createdAt, modifiedAt: new Date(NOW.getTime() - touchedDaysAgo * DAY).toISOString(),
-    format: 'custom', status, expiresAt: createdAt, expired: false,
+    format: 'custom', status, expiresAt: createdAt, expired: false, scheduled: false,
   }
 }
 
