@@ -9,7 +9,7 @@ import { baseURL, expectAccessible, loginAsAdmin, shot } from './helpers'
 const DESKTOP = { width: 1440, height: 900 }
 const PHONE = { width: 390, height: 844 }
 
-interface PageCase { name: string, path: string, open?: (page: Page) => Promise<void> }
+interface PageCase { name: string, path: string, prepare?: (page: Page) => Promise<void>, open?: (page: Page) => Promise<void> }
 
 // Add a page here and it is checked at both sizes, with a phone screenshot e2e/screenshots/90-<name>.png.
 const PAGES: PageCase[] = [
@@ -27,6 +27,7 @@ const PAGES: PageCase[] = [
   },
   { name: 'backups', path: '/targets/production/backups' },
   { name: 'checklists', path: '/targets/staging/checklists' },
+  { name: 'checklist-open', path: '/targets/staging/checklists?run=999999', prepare: (page) => showOpenRun(page, 'staging') },
   { name: 'deploy', path: '/targets/production/deploy' },
   { name: 'monitoring', path: '/targets/production/monitoring' },
   { name: 'audit', path: '/audit' },
@@ -43,8 +44,9 @@ async function settled(page: Page) {
 /** How wide the page is, and the outermost elements that stick out past the screen's right edge (to say what to fix). */
 async function pageWidth(page: Page) {
   return page.evaluate(() => {
-    const sticking = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
-    const outermost = sticking.filter((el) => !sticking.includes(el.parentElement!))
+    const sticking = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right + window.scrollX > window.innerWidth + 1)
+    const set = new Set(sticking)
+    const outermost = sticking.filter((el) => !set.has(el.parentElement!))
     const name = (el: Element) => `${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''}`
     return { scroll: document.scrollingElement!.scrollWidth, screen: window.innerWidth, wide: outermost.slice(0, 5).map((el) => `${name(el.parentElement!)} > ${name(el)}`) }
   })
@@ -64,7 +66,9 @@ test('the sign-in page works on a phone and passes axe', async ({ page }) => {
 
 for (const p of PAGES) {
   test(`${p.name}: passes axe at 1440 and 390 px, and fits a phone`, async ({ page }) => {
+    test.setTimeout(90_000)
     await loginAsAdmin(page)
+    await p.prepare?.(page)
     for (const size of [DESKTOP, PHONE]) {
       await page.setViewportSize(size)
       await page.goto(`${baseURL()}${p.path}`)
