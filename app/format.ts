@@ -28,28 +28,21 @@ export function formatEstimate(n: number | null): string {
   return `~${Math.round(n)}`
 }
 
-/** "3 h ago", "2 d ago": ages an admin reads at a glance. */
-export function age(iso: string, now = Date.now()): string {
-  const s = Math.max(0, (now - new Date(iso).getTime()) / 1000)
-  if (s < 90) return 'just now'
-  if (s < 5400) return `${Math.round(s / 60)} min ago`
-  if (s < 172_800) return `${Math.round(s / 3600)} h ago`
-  return `${Math.round(s / 86_400)} d ago`
-}
-
-/** "in 5 h", "in 3 d", "expired". */
-export function until(iso: string, now = Date.now()): string {
-  const d = (new Date(iso).getTime() - now) / 86_400_000
-  if (d < 0) return 'expired'
-  return d < 1 ? `in ${Math.max(1, Math.round(d * 24))} h` : `in ${Math.round(d)} d`
-}
-
-/** A timestamp as a person reads it at a glance: time only when it is today, date and time otherwise. */
-export function when(iso: string | null | undefined): string {
-  if (!iso) return '—'
-  const d = new Date(iso)
-  const today = d.toDateString() === new Date().toDateString()
-  return today ? d.toLocaleTimeString() : d.toLocaleString()
+/**
+ * When something happened or will happen, said one way across the console: relative ("just now", "5 min ago",
+ * "in 3 h"), followed by the date whenever it is not today ("2 d ago, 4 Mar"), so "3 h ago" is never yesterday
+ * unannounced. `<TimeAgo>` shows this with the full date and time on hover; this is for sentences built in code.
+ */
+export function when(at: string | null | undefined, now = Date.now()): string {
+  if (!at) return '—'
+  const t = new Date(at)
+  const seconds = (t.getTime() - now) / 1000
+  const span = relative(Math.abs(seconds))
+  const text = span === null ? 'just now' : seconds < 0 ? `${span} ago` : `in ${span}`
+  const today = new Date(now)
+  if (t.toDateString() === today.toDateString()) return text
+  const year = t.getFullYear() === today.getFullYear() ? {} : { year: 'numeric' as const }
+  return `${text}, ${t.toLocaleDateString(undefined, { day: 'numeric', month: 'short', ...year })}`
 }
 
 /** Date and time in full, in the reader's locale; `none` when there is no timestamp. */
@@ -57,11 +50,16 @@ export function formatDateTime(at: string | number | null | undefined, none = '�
   return at === null || at === undefined || at === '' ? none : new Date(at).toLocaleString()
 }
 
-export const formatClock = (iso: string) => new Date(iso).toLocaleTimeString()
-
 /** A chart's axis label: "Nov 24", or with the time "Nov 24 14:05". */
 export function formatDay(ms: number, withTime: boolean): string {
   const d = new Date(ms)
   const day = d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })
   return withTime ? `${day} ${d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}` : day
+}
+
+function relative(seconds: number): string | null {
+  if (seconds < 60) return null
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`
+  if (seconds < 172_800) return `${Math.round(seconds / 3600)} h`
+  return `${Math.round(seconds / 86_400)} d`
 }

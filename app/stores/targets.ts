@@ -8,6 +8,7 @@ export const useTargetsStore = defineStore('targets', () => {
   const targets = computed(() => data.value ?? [])
   /** The target last looked at, so global pages (audit, users) keep the switcher where it was. */
   const currentId = ref<string | null>(localStorage.getItem('dbsafe.target'))
+  const current = computed(() => targets.value.find((t) => t.id === currentId.value) ?? null)
 
   async function load() {
     if (!await fetchTargets()) return
@@ -17,7 +18,7 @@ export const useTargetsStore = defineStore('targets', () => {
     currentId.value = id
     localStorage.setItem('dbsafe.target', id)
   }
-  return { targets, loading, error, currentId, load, select }
+  return { targets, loading, error, currentId, current, load, select }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useTargetsStore, import.meta.hot))
