@@ -1,7 +1,8 @@
 import type { SchemaPrivileges, Source } from '~contract/privileges'
 import type { Draft, RuleInput } from './findings'
 import { listWords, plural } from './findings'
-import { alterOwnerSql, appDefaultPrivilegesSql, appGrantSql, q, revokeMembershipSql } from './remediation'
+import { alterOwnerSql, appDefaultPrivilegesSql, appGrantSql, grantStep, ownershipStep, q, qf, revokeMembershipSql, revokeStep, type Stmt } from './remediation'
+import { bySchema, eachRelationSql, ownedBy } from './remediation-bulk'
 
 interface Owned { kind: string, schema: string, name: string, linked: boolean }
 interface Group { owner: string, source: Source, relations: Owned[], schemas: SchemaPrivileges[], database: boolean }
@@ -25,10 +26,10 @@ function direct({ report, ctx }: RuleInput, g: Group): Draft[] {
     out.push({
       severity: 'destructive', code: 'owns-database', objects: [report.database.name], needsOwnerRole: true,
       message: `${role} owns the database ${report.database.name}: it can DROP DATABASE, losing every table in it at once.${publicSchemaNote(report)}`,
-      sql: [`ALTER DATABASE ${q(report.database.name)} OWNER TO ${q(owner)};`, `GRANT CONNECT ON DATABASE ${q(report.database.name)} TO ${q(role)};`],
+      sql: [...ownershipStep(`ALTER DATABASE ${q(report.database.name)} OWNER TO ${q(owner)};`), ...connect(report)],
     })
   }
-  if (g.schemas.length > 0) out.push(schemaDraft({ report, ctx }, g, `${role} owns`, true, g.schemas.flatMap((s) => [`ALTER SCHEMA ${q(s.name)} OWNER TO ${q(owner)};`])))
+  if (g.schemas.length > 0) out.push(schemaDraft({ report, ctx }, g, `${role} owns`, true, ownershipStep(...g.schemas.map((s) => `ALTER SCHEMA ${q(s.name)} OWNER TO ${q(owner)};`))))
   if (g.relations.length > 0) {
     const visible = g.relations.filter((o) => !o.linked)
     out.push({
@@ -37,8 +38,10 @@ function direct({ report, ctx }: RuleInput, g: Group): Draft[] {
       message: `${role} owns ${countWords(visible)}, so it can DROP and ALTER ${them(visible)}${truncateWords(g, visible)} without any GRANT — and no REVOKE can take that away while it owns ${them(visible)}.`,
       sql: [
         // Sequences behind serial/identity columns follow their table: ALTER SEQUENCE on them fails.
-        ...visible.map((o) => alterOwnerSql(o.kind, o.schema, o.name, owner)),
-        ...keepWorking(g, role, owner),
+        ...bySchema(visible, (o) => ownershipStep(alterOwnerSql(o.kind, o.schema, o.name, owner)), (schema, items) => ownershipStep(
+          `-- the ${items.length} tables, views and sequences ${q(role)} owns in schema ${q(schema)}, in one loop\n${
+            eachRelationSql(schema, ownedBy(role, true), [`ALTER TABLE %1$s OWNER TO ${qf(owner)}`])}`)),
+        ...keepWorking(g, role, owner, owner),
       ],
     })
   }
@@ -56,7 +59,7 @@ function inherited({ report, ctx }: RuleInput, g: Group): Draft[] {
     out.push({
       severity: 'destructive', code: 'owns-database', objects: [report.database.name],
       message: `${how} of the database ${report.database.name}: it can DROP DATABASE, without even SET ROLE, losing every table in it at once.`,
-      sql: [...revoke, `GRANT CONNECT ON DATABASE ${q(report.database.name)} TO ${q(role)};`],
+      sql: [...revoke, ...connect(report)],
     })
   }
   if (g.schemas.length > 0) out.push(schemaDraft({ report, ctx }, g, `${how} of`, false, revoke))
@@ -66,7 +69,7 @@ function inherited({ report, ctx }: RuleInput, g: Group): Draft[] {
       severity: g.relations.some(isTable) ? 'destructive' : 'warning', code: 'owns-tables',
       objects: visible.map((o) => `${o.schema}.${o.name}`),
       message: `${how} of ${countWords(visible)}: it can DROP and ALTER ${them(visible)}${truncateWords(g, visible)} without even SET ROLE.`,
-      sql: [...revoke, ...keepWorking(g, role, g.owner.startsWith('pg_') ? null : g.owner)],
+      sql: [...revoke, ...keepWorking(g, role, g.owner, g.owner.startsWith('pg_') ? null : g.owner)],
     })
   }
   return out
@@ -85,27 +88,31 @@ function memberOfOwner({ report, ctx }: RuleInput, g: Group): Draft {
     severity: destructive ? 'destructive' : 'warning', code: 'member-of-owner',
     objects: [...(g.database ? [report.database.name] : []), ...g.schemas.map((s) => s.name), ...visible.map((o) => `${o.schema}.${o.name}`)],
     message: `${role} can SET ROLE to ${g.owner} (${g.source.via?.join(' → ')}), which owns ${listWords(things)}. After SET ROLE it can DROP and ALTER ${things.length === 1 ? them(visible) : 'them'}${truncateWords(g, visible)}.`,
-    sql: [`-- ${q(role)} will no longer be able to SET ROLE to ${q(g.owner)}`, ...revokeMembershipSql(role, ctx.hops(g.owner), report.serverVersionNum)],
+    sql: [...revokeStep(`-- ${q(role)} will no longer be able to SET ROLE to ${q(g.owner)}`), ...revokeMembershipSql(role, ctx.hops(g.owner), report.serverVersionNum)],
   }
 }
 
-function schemaDraft({ report }: RuleInput, g: Group, lead: string, moveOwner: boolean, sql: string[]): Draft {
+function schemaDraft({ report }: RuleInput, g: Group, lead: string, moveOwner: boolean, sql: Stmt[]): Draft {
   const tables = g.schemas.reduce((n, s) => n + s.tableCount, 0)
   return {
     severity: 'destructive', code: 'owns-schema-with-tables', objects: g.schemas.map((s) => s.name), needsOwnerRole: moveOwner,
     message: `${lead} ${g.schemas.length === 1 ? 'schema' : 'schemas'} ${listWords(g.schemas.map((s) => s.name))}, holding ${plural(tables, 'table')}: DROP SCHEMA … CASCADE removes every table in it, whoever owns the tables.`,
-    sql: [...sql, ...g.schemas.map((s) => `GRANT USAGE ON SCHEMA ${q(s.name)} TO ${q(report.role)};`)],
+    sql: [...sql, ...grantStep(...g.schemas.map((s) => `GRANT USAGE ON SCHEMA ${q(s.name)} TO ${q(report.role)};`))],
   }
 }
 
-/** The grants that let the app keep reading and writing once it no longer owns its objects. */
-function keepWorking(g: Group, role: string, futureOwner: string | null): string[] {
+/** The grants that let the app keep reading and writing once it no longer owns its objects (`owner` owns them then). */
+function keepWorking(g: Group, role: string, owner: string, futureOwner: string | null): Stmt[] {
   const schemas = [...new Set(g.relations.map((o) => o.schema))]
   return [
-    ...g.relations.map((o) => appGrantSql(o.kind, o.schema, o.name, role)),
-    ...(futureOwner ? schemas.flatMap((s) => appDefaultPrivilegesSql(futureOwner, s, role)) : []),
+    ...bySchema(g.relations, (o) => grantStep(appGrantSql(o.kind, o.schema, o.name, role)), (schema, items) => grantStep(
+      `-- ${q(role)} keeps its rows in the ${items.length} tables, views and sequences ${q(owner)} owns in schema ${q(schema)}\n${
+        eachRelationSql(schema, ownedBy(owner), [`GRANT %2$s %1$s TO ${qf(role)}`])}`)),
+    ...(futureOwner ? grantStep(...schemas.flatMap((s) => appDefaultPrivilegesSql(futureOwner, s, role))) : []),
   ]
 }
+
+const connect = (report: RuleInput['report']) => grantStep(`GRANT CONNECT ON DATABASE ${q(report.database.name)} TO ${q(report.role)};`)
 
 function groupByOwner({ report }: RuleInput): Map<string, Group> {
   const groups = new Map<string, Group>()
