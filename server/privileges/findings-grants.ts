@@ -2,8 +2,8 @@ import type { Source } from '~contract/privileges'
 import type { Draft, RuleInput } from './findings'
 import { listWords, plural } from './findings'
 import { dangerousDefaults } from './objects'
-import { defaultPrivilegesRevokeSql, granteeSql, grantStep, lit, ownershipStep, q, qf, qualified, revokeGrantSql, revokeMembershipSql, revokeStep, type Stmt } from './remediation'
-import { bySchema, eachRelationSql, grantedTo } from './remediation-bulk'
+import { defaultPrivilegesRevokeSql, granteeSql, grantStep, lit, ownershipStep, q, qf, qualified, revokeGrantSql, revokeMembershipSql, revokeStep, usageSql, type Stmt } from './remediation'
+import { bySchema, eachRelationSql, grantedTo, run } from './remediation-bulk'
 import { granteeOf } from './sources'
 
 /** A power that comes from an ACL entry (to the role, to PUBLIC or to a group role), not from ownership. */
@@ -43,7 +43,7 @@ function publicWrite({ report }: RuleInput): Draft | null {
       ]
     }, (schema, items) => [
       ...grantStep(`-- the app gets the writes PUBLIC has on the ${items.length} tables of schema ${q(schema)}: drop this block if it does not write them\n${
-        eachRelationSql(schema, grantedTo(null, ['INSERT', 'UPDATE', 'DELETE']), [`GRANT %3$s ON TABLE %1$s TO ${qf(report.role)}`])}`),
+        eachRelationSql(schema, grantedTo(null, ['INSERT', 'UPDATE', 'DELETE']), [run(`GRANT %3$s ON TABLE %1$s TO ${qf(report.role)}`)])}`),
       ...revokeStep(`REVOKE INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${q(schema)} FROM PUBLIC;`),
       ...revokeStep(...items.flatMap(({ t, privs }) => privs.flatMap((p) => t.sources[p].filter((x) => x.kind === 'public' && x.grantor && x.grantor !== t.owner)
         .map((x) => revokeGrantSql(p.toUpperCase(), `TABLE ${qualified(t.schema, t.name)}`, null, x.grantor, t.owner))))),
@@ -61,7 +61,7 @@ function sequenceReset({ report }: RuleInput): Draft | null {
     sql: [
       ...bySchema(hits.map(({ s }) => s), (s) => grantStep(`GRANT USAGE, SELECT ON SEQUENCE ${qualified(s.schema, s.name)} TO ${q(report.role)};`),
         (schema, items) => grantStep(`-- the app keeps nextval() on the ${items.length} sequences of schema ${q(schema)} it could reset\n${
-          eachRelationSql(schema, `c.relkind = 'S' AND has_table_privilege(${lit(report.role)}, c.oid, 'UPDATE')`, [`GRANT USAGE, SELECT ON SEQUENCE %1$s TO ${qf(report.role)}`])}`)),
+          eachRelationSql(schema, `c.relkind = 'S' AND has_table_privilege(${lit(report.role)}, c.oid, 'UPDATE')`, [run(`GRANT USAGE, SELECT ON SEQUENCE %1$s TO ${qf(report.role)}`)])}`)),
       ...revokes(report.role, hits.map(({ s, sources }) => ({ schema: s.schema, name: s.name, owner: s.owner, sources })), 'UPDATE', 'SEQUENCE'),
     ],
   }
@@ -75,16 +75,14 @@ function schemaCreate({ report, ctx }: RuleInput): Draft | null {
   const viaPublic = hits.filter((h) => h.sources.some((x) => x.kind === 'public')).map((h) => h.s.name)
   const oldDefault = report.serverVersionNum < 150000 && viaPublic.includes('public') ? ' (the default before PostgreSQL 15)' : ''
   const publicNote = viaPublic.length > 0 ? ` — as can every role, because PUBLIC has CREATE on ${listWords(viaPublic)}${oldDefault}` : ''
-  const role = q(report.role)
   return {
     severity: 'warning', code: 'schema-create', objects: hits.map((h) => h.s.name),
     needsOwnerRole: hits.some((h) => h.sources.some((x) => x.kind === 'owner')),
     message: `${report.role} can CREATE objects in schema ${listWords(hits.map((h) => h.s.name))}${publicNote}. It can add tables, views or functions there, and one named like an object others use without a schema prefix can take over their queries.`,
     sql: hits.flatMap(({ s, sources }) => sources.flatMap((x) => {
       if (granted(x)) return revokeStep(revokeGrantSql('CREATE', `SCHEMA ${q(s.name)}`, granteeOf(x, report.role), x.grantor, s.owner))
-      const keepUsage = grantStep(`GRANT USAGE ON SCHEMA ${q(s.name)} TO ${role};`)
-      if (x.kind === 'owner') return [...ownershipStep(`ALTER SCHEMA ${q(s.name)} OWNER TO ${q(ctx.ownerRole.name)};`), ...keepUsage]
-      return [...revokeMembershipSql(report.role, ctx.hops(s.owner), report.serverVersionNum), ...keepUsage]
+      if (x.kind === 'owner') return ownershipStep(`ALTER SCHEMA ${q(s.name)} OWNER TO ${q(ctx.ownerRole.name)};\n${usageSql(s.name, report.role)}`)
+      return [...revokeMembershipSql(report.role, ctx.hops(s.owner), report.serverVersionNum), ...grantStep(usageSql(s.name, report.role))]
     })),
   }
 }

@@ -84,6 +84,8 @@ export function revokeMembershipSql(role: string, hops: Hop[], versionNum: numbe
   }))
 }
 
+export const usageSql = (schema: string, role: string) => `GRANT USAGE ON SCHEMA ${q(schema)} TO ${q(role)};`
+
 export function defaultPrivilegesRevokeSql(grantor: string, schema: string | null, privileges: string[], objectType: string, grantee: string): string {
   const inSchema = schema === null ? '' : ` IN SCHEMA ${q(schema)}`
   const to = grantee === 'PUBLIC' ? 'PUBLIC' : q(grantee)

@@ -2,6 +2,7 @@ import type { Remediation } from '~contract/privileges'
 import type { Draft, FindingContext, ReportBase } from './findings'
 import { inRunOrder } from './findings'
 import { createOwnerRoleSql, q, STEPS, type Step } from './remediation'
+import { hasLoop } from './remediation-bulk'
 
 // One script for every finding. Its steps run in this order, and each says why there in its opening comment.
 function stepText(role: string, owner: string): Record<Step, { title: string, why: string }> {
@@ -42,14 +43,17 @@ export function remediationScript(report: ReportBase, ctx: FindingContext, draft
     ...wrap(text[step].why, 100).map((l) => `--    ${l}`),
     ...stmts.filter((s) => s.step === step).map((s) => s.sql),
   ].join('\n'))
+  // Loops commit as they go (one transaction over thousands of tables runs out of lock slots): no BEGIN around them.
+  const loops = stmts.some((s) => hasLoop(s.sql))
   const script = [
     `-- dbsafe remediation for role ${q(report.role)} on database ${q(report.database.name)} (PostgreSQL ${report.serverVersion}).`,
     '-- Review it, then run it once as a superuser: psql -v ON_ERROR_STOP=1 -f <this file>. dbsafe never runs it.',
-    '-- One transaction: if a statement fails, nothing changes.',
-    'BEGIN;',
+    loops
+      ? '-- It commits as it goes, so run it as it is, not inside BEGIN. Each object moves together with the app\'s grants on it:\n-- if it stops, the app keeps working; fix the cause and run the remaining steps.'
+      : '-- One transaction: if a statement fails, nothing changes.',
+    ...(loops ? [] : ['BEGIN;']),
     ...sections.map((s) => `\n${s}`),
-    '',
-    'COMMIT;',
+    ...(loops ? [] : ['', 'COMMIT;']),
   ].join('\n') + '\n'
   return {
     script,

@@ -52,10 +52,11 @@ describe('privilege findings', () => {
     expect(f.objects).toHaveLength(MAX_OBJECTS)
     expect(f.objects[0]).toBe('public.t000')
     expect(f.message).toMatch(/^app owns 300 tables, so it can DROP and ALTER them and TRUNCATE \(empty\) them without any GRANT/)
-    // 300 objects in one schema: one loop over the catalog moves them, another grants the app its rows back.
+    // 300 objects in one schema: one loop over the catalog moves each and grants the app its rows back.
     expect(statements(f.remediation, 'ALTER TABLE')).toEqual([])
-    expect(statements(f.remediation, 'DO $body$')).toHaveLength(2)
-    expect(f.remediation).toContain('EXECUTE format(\'ALTER TABLE %1$s OWNER TO "app_owner"\', r.rel, r.app, r.public_write);')
+    expect(statements(f.remediation, 'DO $body$')).toHaveLength(1)
+    expect(f.remediation).toContain('IF NOT r.linked THEN EXECUTE format(\'ALTER TABLE %1$s OWNER TO "app_owner"\', r.rel, r.app, r.public_write); END IF;')
+    expect(f.remediation).toContain('EXECUTE format(\'GRANT %2$s %1$s TO "app"\', r.rel, r.app, r.public_write);')
     expect(f.remediation.split('\n').length).toBeLessThan(40)
     expect(f.remediation).not.toMatch(/REVOKE\s+DROP/i)
     expect(verdictOf(findings)).toBe('unsafe')
@@ -175,14 +176,14 @@ describe('privilege findings', () => {
 
 describe('seed check gaps', () => {
   it('says in plain words what role_table_grants did not show', () => {
-    const r = { ...report({ role: 'crearis_admin', tables: [owned('a'), owned('b'), owned('c')] }), findings: [], verdict: 'unsafe' as const }
+    const r = { ...report({ role: 'crearis_admin', tables: [owned('a'), owned('b'), owned('c')] }), findings: [], remediation: null, verdict: 'unsafe' as const }
     expect(seedCheckGaps(r, [])[0]).toBe('information_schema.role_table_grants shows no TRUNCATE for crearis_admin, but it owns 3 tables and can TRUNCATE and DROP them')
     const shown = ['TRUNCATE', 'DELETE', 'UPDATE', 'INSERT', 'SELECT'].map((p) => ({ grantee: 'crearis_admin', privilege_type: p }))
     expect(seedCheckGaps(r, shown)).toEqual(['information_schema.role_table_grants cannot show DROP at all (PostgreSQL has no DROP privilege), but crearis_admin owns 3 tables and can DROP them'])
   })
 
   it('has nothing to add for a least-privilege role whose grants the view lists', () => {
-    const r = { ...report({ tables: [dml('users')] }), findings: [], verdict: 'safe' as const }
+    const r = { ...report({ tables: [dml('users')] }), findings: [], remediation: null, verdict: 'safe' as const }
     const shown = ['DELETE', 'UPDATE', 'INSERT', 'SELECT'].map((p) => ({ grantee: 'app', privilege_type: p }))
     expect(seedCheckGaps(r, shown)).toEqual([])
   })
