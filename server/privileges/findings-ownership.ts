@@ -29,7 +29,7 @@ function direct({ report, ctx }: RuleInput, g: Group): Draft[] {
       sql: ownershipStep(`ALTER DATABASE ${q(report.database.name)} OWNER TO ${q(owner)};\n${connectSql(report)}`),
     })
   }
-  if (g.schemas.length > 0) out.push(schemaDraft({ report, ctx }, g, `${role} owns`, true, ownershipStep(...g.schemas.map((s) => `ALTER SCHEMA ${q(s.name)} OWNER TO ${q(owner)};\n${usageSql(s.name, role)}`))))
+  if (g.schemas.length > 0) out.push(schemaDraft(g, `${role} owns`, true, ownershipStep(...g.schemas.map((s) => `ALTER SCHEMA ${q(s.name)} OWNER TO ${q(owner)};\n${usageSql(s.name, role)}`))))
   if (g.relations.length > 0) {
     const visible = g.relations.filter((o) => o.linkedTo === null)
     out.push({
@@ -65,7 +65,7 @@ function inherited({ report, ctx }: RuleInput, g: Group): Draft[] {
       sql: [...revoke, ...grantStep(connectSql(report))],
     })
   }
-  if (g.schemas.length > 0) out.push(schemaDraft({ report, ctx }, g, `${how} of`, false, [...revoke, ...grantStep(...g.schemas.map((s) => usageSql(s.name, role)))]))
+  if (g.schemas.length > 0) out.push(schemaDraft(g, `${how} of`, false, [...revoke, ...grantStep(...g.schemas.map((s) => usageSql(s.name, role)))]))
   if (g.relations.length > 0) {
     const visible = g.relations.filter((o) => o.linkedTo === null)
     out.push({
@@ -95,7 +95,7 @@ function memberOfOwner({ report, ctx }: RuleInput, g: Group): Draft {
   }
 }
 
-function schemaDraft({ report }: RuleInput, g: Group, lead: string, moveOwner: boolean, sql: Stmt[]): Draft {
+function schemaDraft(g: Group, lead: string, moveOwner: boolean, sql: Stmt[]): Draft {
   const tables = g.schemas.reduce((n, s) => n + s.tableCount, 0)
   return {
     severity: 'destructive', code: 'owns-schema-with-tables', objects: g.schemas.map((s) => s.name), needsOwnerRole: moveOwner,

@@ -87,7 +87,10 @@ function wrap(text: string, width: number): string[] {
   const lines: string[] = []
   let line = ''
   for (const word of text.split(' ')) {
-    if (line && line.length + word.length + 1 > width) { lines.push(line); line = word } else line = line ? `${line} ${word}` : word
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line)
+      line = word
+    } else line = line ? `${line} ${word}` : word
   }
   return line ? [...lines, line] : lines
 }
