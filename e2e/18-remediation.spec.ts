@@ -31,7 +31,7 @@ test('production\'s remediation is one ordered script with a deploy note, copied
 
   await remedy.getByRole('button', { name: 'Copy script' }).click()
   await expect(remedy.getByRole('button', { name: 'Copied' })).toBeVisible()
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(text)
+  expect(await page.evaluate('navigator.clipboard.readText()')).toBe(text)
 
   const [download] = await Promise.all([page.waitForEvent('download'), remedy.getByRole('button', { name: 'Download .sql' }).click()])
   expect(download.suggestedFilename()).toBe('dbsafe-remediation-e2e_crearis_admin.sql')
@@ -47,7 +47,7 @@ test('on a phone the key sentence wraps whole, and the script scrolls inside its
   await expect(lead).toContainText('Review it, then run it once as a superuser with psql -v ON_ERROR_STOP=1 -f. dbsafe never runs it.')
   await lead.scrollIntoViewIfNeeded()
   // Nothing in the card is cut off or pushes it wider: long lines scroll inside the script's own box.
-  const fits = (el: Element) => el.scrollWidth <= el.clientWidth
+  const fits = (el: { scrollWidth: number, clientWidth: number }) => el.scrollWidth <= el.clientWidth
   expect(await lead.evaluate(fits)).toBe(true)
   expect(await remedy.evaluate(fits)).toBe(true)
   expect(await remedy.getByTestId('remediation-deploys').evaluate(fits)).toBe(true)
