@@ -125,8 +125,17 @@ export interface Finding {
   /** Qualified names, capped; `count` is the full number. */
   objects: string[]
   count: number
-  /** SQL to copy and run as a superuser; never run by dbsafe. */
+  /** This finding's statements of the remediation script, in the order they run; never run by dbsafe. */
   remediation: string
+}
+
+/** One script that fixes every finding, to review and run once as a superuser; never run by dbsafe. */
+export interface Remediation {
+  /** Steps in the order they must run, each opening with a comment that says what it does and why. */
+  script: string
+  steps: { title: string, why: string }[]
+  /** What changes for the app's deploys once the script ran. */
+  deploys: string[]
 }
 
 export type Verdict = 'unsafe' | 'warning' | 'safe'
@@ -145,6 +154,8 @@ export interface PrivilegeReport {
   sequences: SequencePrivileges[]
   defaultPrivileges: DefaultPrivilege[]
   findings: Finding[]
+  /** null when there is nothing to fix. */
+  remediation: Remediation | null
   verdict: Verdict
 }
 

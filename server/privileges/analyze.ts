@@ -41,11 +41,11 @@ export async function analyzePrivileges(pool: pg.Pool, role: string): Promise<Pr
     sequences: buildSequences(relations, ctx),
     defaultPrivileges: buildDefaultPrivileges(defaults, ctx),
   }
-  const findings = buildFindings(base, {
+  const { findings, remediation } = buildFindings(base, {
     ownerRole: chooseOwnerRole(role, existing, (name) => graph.members.has(name)),
     hops: (name) => graph.members.get(name)?.hops ?? [],
     usable: (name) => graph.members.get(name)?.usable === true,
     superVia: attributes.superuser ? null : graph.superVia,
   })
-  return { ...base, findings, verdict: verdictOf(findings) }
+  return { ...base, findings, remediation, verdict: verdictOf(findings) }
 }

@@ -2,7 +2,8 @@ import type { Source } from '~contract/privileges'
 import type { Draft, RuleInput } from './findings'
 import { listWords, plural } from './findings'
 import { dangerousDefaults } from './objects'
-import { defaultPrivilegesRevokeSql, q, qualified, revokeGrantSql, revokeMembershipSql } from './remediation'
+import { defaultPrivilegesRevokeSql, granteeSql, grantStep, lit, ownershipStep, q, qf, qualified, revokeGrantSql, revokeMembershipSql, revokeStep, usageSql, type Stmt } from './remediation'
+import { bySchema, eachRelationSql, grantedTo, run } from './remediation-bulk'
 import { granteeOf } from './sources'
 
 /** A power that comes from an ACL entry (to the role, to PUBLIC or to a group role), not from ownership. */
@@ -19,8 +20,7 @@ function truncateGrant({ report }: RuleInput): Draft | null {
   return {
     severity: 'destructive', code: 'truncate-grant', objects: hits.map(({ t }) => `${t.schema}.${t.name}`),
     message: `${report.role} can TRUNCATE ${plural(hits.length, 'table')} through a TRUNCATE grant (${grantees(hits.flatMap((h) => h.sources), report.role)}): TRUNCATE empties a whole table at once, with no WHERE clause.`,
-    sql: hits.flatMap(({ t, sources }) => sources.map((s) =>
-      revokeGrantSql('TRUNCATE', `TABLE ${qualified(t.schema, t.name)}`, granteeOf(s, report.role), s.grantor, t.owner))),
+    sql: revokes(report.role, hits.map(({ t, sources }) => ({ schema: t.schema, name: t.name, owner: t.owner, sources })), 'TRUNCATE', 'TABLE'),
   }
 }
 
@@ -33,16 +33,21 @@ function publicWrite({ report }: RuleInput): Draft | null {
   return {
     severity: 'warning', code: 'public-write', objects: hits.map(({ t }) => `${t.schema}.${t.name}`),
     message: `Every role (PUBLIC) can ${listWords(all)} rows in ${plural(hits.length, 'table')}, so ${report.role} can without a grant of its own — and so can any role created later.`,
-    sql: hits.flatMap(({ t, privs }) => {
+    sql: bySchema(hits.map((h) => ({ ...h, schema: h.t.schema })), ({ t, privs }) => {
       const byGrantor = new Map<string | undefined, string[]>()
       for (const p of privs) for (const s of t.sources[p]) if (s.kind === 'public') byGrantor.set(s.grantor, [...(byGrantor.get(s.grantor) ?? []), p.toUpperCase()])
       const target = `TABLE ${qualified(t.schema, t.name)}`
       return [
-        ...[...byGrantor].map(([grantor, ps]) => revokeGrantSql(ps.join(', '), target, null, grantor, t.owner)),
-        `-- keep the next line only if the app needs it`,
-        `GRANT ${privs.map((p) => p.toUpperCase()).join(', ')} ON ${target} TO ${q(report.role)};`,
+        ...grantStep(`-- keep the next line only if the app writes ${qualified(t.schema, t.name)}\nGRANT ${privs.map((p) => p.toUpperCase()).join(', ')} ON ${target} TO ${q(report.role)};`),
+        ...revokeStep(...[...byGrantor].map(([grantor, ps]) => revokeGrantSql(ps.join(', '), target, null, grantor, t.owner))),
       ]
-    }),
+    }, (schema, items) => [
+      ...grantStep(`-- the app gets the writes PUBLIC has on the ${items.length} tables of schema ${q(schema)}: drop this block if it does not write them\n${
+        eachRelationSql(schema, grantedTo(null, ['INSERT', 'UPDATE', 'DELETE']), [run(`GRANT %3$s ON TABLE %1$s TO ${qf(report.role)}`)])}`),
+      ...revokeStep(`REVOKE INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${q(schema)} FROM PUBLIC;`),
+      ...revokeStep(...items.flatMap(({ t, privs }) => privs.flatMap((p) => t.sources[p].filter((x) => x.kind === 'public' && x.grantor && x.grantor !== t.owner)
+        .map((x) => revokeGrantSql(p.toUpperCase(), `TABLE ${qualified(t.schema, t.name)}`, null, x.grantor, t.owner))))),
+    ]),
   }
 }
 
@@ -52,12 +57,13 @@ function sequenceReset({ report }: RuleInput): Draft | null {
   return {
     severity: 'warning', code: 'sequence-reset', objects: hits.map(({ s }) => `${s.schema}.${s.name}`),
     message: `${report.role} can reset ${plural(hits.length, 'sequence')} through an UPDATE grant (${grantees(hits.flatMap((h) => h.sources), report.role)}): setval() can move a sequence back, and new rows then collide with existing ids.`,
-    sql: hits.flatMap(({ s, sources }) => {
-      const target = `SEQUENCE ${qualified(s.schema, s.name)}`
-      // UPDATE also allowed nextval(); USAGE keeps inserts working.
-      return [...sources.map((src) => revokeGrantSql('UPDATE', target, granteeOf(src, report.role), src.grantor, s.owner)),
-        `GRANT USAGE, SELECT ON ${target} TO ${q(report.role)};`]
-    }),
+    // UPDATE also allowed nextval(); USAGE keeps inserts working.
+    sql: [
+      ...bySchema(hits.map(({ s }) => s), (s) => grantStep(`GRANT USAGE, SELECT ON SEQUENCE ${qualified(s.schema, s.name)} TO ${q(report.role)};`),
+        (schema, items) => grantStep(`-- the app keeps nextval() on the ${items.length} sequences of schema ${q(schema)} it could reset\n${
+          eachRelationSql(schema, `c.relkind = 'S' AND has_table_privilege(${lit(report.role)}, c.oid, 'UPDATE')`, [run(`GRANT USAGE, SELECT ON SEQUENCE %1$s TO ${qf(report.role)}`)])}`)),
+      ...revokes(report.role, hits.map(({ s, sources }) => ({ schema: s.schema, name: s.name, owner: s.owner, sources })), 'UPDATE', 'SEQUENCE'),
+    ],
   }
 }
 
@@ -69,16 +75,14 @@ function schemaCreate({ report, ctx }: RuleInput): Draft | null {
   const viaPublic = hits.filter((h) => h.sources.some((x) => x.kind === 'public')).map((h) => h.s.name)
   const oldDefault = report.serverVersionNum < 150000 && viaPublic.includes('public') ? ' (the default before PostgreSQL 15)' : ''
   const publicNote = viaPublic.length > 0 ? ` — as can every role, because PUBLIC has CREATE on ${listWords(viaPublic)}${oldDefault}` : ''
-  const role = q(report.role)
   return {
     severity: 'warning', code: 'schema-create', objects: hits.map((h) => h.s.name),
     needsOwnerRole: hits.some((h) => h.sources.some((x) => x.kind === 'owner')),
     message: `${report.role} can CREATE objects in schema ${listWords(hits.map((h) => h.s.name))}${publicNote}. It can add tables, views or functions there, and one named like an object others use without a schema prefix can take over their queries.`,
     sql: hits.flatMap(({ s, sources }) => sources.flatMap((x) => {
-      if (granted(x)) return [revokeGrantSql('CREATE', `SCHEMA ${q(s.name)}`, granteeOf(x, report.role), x.grantor, s.owner)]
-      const keepUsage = `GRANT USAGE ON SCHEMA ${q(s.name)} TO ${role};`
-      if (x.kind === 'owner') return [`ALTER SCHEMA ${q(s.name)} OWNER TO ${q(ctx.ownerRole.name)};`, keepUsage]
-      return [...revokeMembershipSql(report.role, ctx.hops(s.owner), report.serverVersionNum), keepUsage]
+      if (granted(x)) return revokeStep(revokeGrantSql('CREATE', `SCHEMA ${q(s.name)}`, granteeOf(x, report.role), x.grantor, s.owner))
+      if (x.kind === 'owner') return ownershipStep(`ALTER SCHEMA ${q(s.name)} OWNER TO ${q(ctx.ownerRole.name)};\n${usageSql(s.name, report.role)}`)
+      return [...revokeMembershipSql(report.role, ctx.hops(s.owner), report.serverVersionNum), ...grantStep(usageSql(s.name, report.role))]
     })),
   }
 }
@@ -93,8 +97,24 @@ function riskyDefaults({ report }: RuleInput): Draft | null {
     severity: 'warning', code: 'default-privileges-dangerous',
     objects: hits.map((d) => `${d.schema ?? '(all schemas)'}: future ${d.objectType} of ${d.grantor} → ${d.grantee}`),
     message: `Default privileges will hand out risky powers on objects that do not exist yet: ${listWords(what)}.`,
-    sql: hits.map((d) => defaultPrivilegesRevokeSql(d.grantor, d.schema, dangerousDefaults(d.objectType, d.privileges), d.objectType, d.grantee)),
+    sql: revokeStep(...hits.map((d) => defaultPrivilegesRevokeSql(d.grantor, d.schema, dangerousDefaults(d.objectType, d.privileges), d.objectType, d.grantee))),
   }
+}
+
+interface Revoked { schema: string, name: string, owner: string, sources: Source[] }
+
+/**
+ * REVOKE of a privilege per object, or past LIST_CAP in a schema one REVOKE … ON ALL … IN SCHEMA per grantee:
+ * as superuser it acts as each object's owner, so it removes exactly the owners' grants; others' stay listed.
+ */
+function revokes(role: string, items: Revoked[], privilege: string, kind: 'TABLE' | 'SEQUENCE'): Stmt[] {
+  const one = (o: Revoked, s: Source) => revokeGrantSql(privilege, `${kind} ${qualified(o.schema, o.name)}`, granteeOf(s, role), s.grantor, o.owner)
+  return bySchema(items, (o) => revokeStep(...o.sources.map((s) => one(o, s))), (schema, group) => {
+    const byOwner = group.flatMap((o) => o.sources.filter((s) => !s.grantor || s.grantor === o.owner))
+    const others = group.flatMap((o) => o.sources.filter((s) => s.grantor && s.grantor !== o.owner).map((s) => one(o, s)))
+    const grantees = [...new Set(byOwner.map((s) => granteeOf(s, role)))]
+    return revokeStep(...grantees.map((g) => `REVOKE ${privilege} ON ALL ${kind}S IN SCHEMA ${q(schema)} FROM ${granteeSql(g)};`), ...others)
+  })
 }
 
 function grantees(sources: Source[], role: string): string {

@@ -1,11 +1,12 @@
-import type { Finding, PrivilegeReport, Severity, Verdict } from '~contract/privileges'
+import type { Finding, PrivilegeReport, Remediation, Severity, Verdict } from '~contract/privileges'
 import { grantFindings } from './findings-grants'
 import { ownershipFindings } from './findings-ownership'
-import { roleFindings } from './findings-role'
-import { createOwnerRoleSql, q } from './remediation'
+import { isOwnerRole, ownerRoleFinding, roleFindings } from './findings-role'
+import { STEPS, type Stmt } from './remediation'
 import type { Hop } from './roles'
+import { remediationScript } from './script'
 
-export type ReportBase = Omit<PrivilegeReport, 'findings' | 'verdict'>
+export type ReportBase = Omit<PrivilegeReport, 'findings' | 'remediation' | 'verdict'>
 
 export interface FindingContext {
   /** The migration-owner role that remediation moves ownership to. */
@@ -24,8 +25,8 @@ export interface Draft {
   code: string
   message: string
   objects: string[]
-  /** Statements, or blocks of statements that belong together (SET ROLE … RESET ROLE). */
-  sql: string[]
+  /** Statements, or blocks of statements that belong together (SET ROLE … RESET ROLE), each in its script step. */
+  sql: Stmt[]
   needsOwnerRole?: boolean
 }
 
@@ -34,7 +35,7 @@ export interface RuleInput { report: ReportBase, ctx: FindingContext }
 export const MAX_OBJECTS = 50
 const ORDER: Record<Severity, number> = { destructive: 0, warning: 1, info: 2 }
 
-export function buildFindings(report: ReportBase, given: Partial<FindingContext> = {}): Finding[] {
+export function buildFindings(report: ReportBase, given: Partial<FindingContext> = {}): { findings: Finding[], remediation: Remediation | null } {
   const byRole = new Map(report.memberships.map((m) => [m.role, m]))
   const ctx: FindingContext = {
     ownerRole: given.ownerRole ?? { name: `${report.role}_owner`, exists: false },
@@ -46,23 +47,20 @@ export function buildFindings(report: ReportBase, given: Partial<FindingContext>
     superVia: given.superVia ?? null,
   }
   const input = { report, ctx }
-  const drafts = [...roleFindings(input), ...ownershipFindings(input), ...grantFindings(input)]
-    .sort((a, b) => ORDER[a.severity] - ORDER[b.severity])
-  let ownerRoleReady = ctx.ownerRole.exists
-  return drafts.map((d) => {
-    let sql = d.sql
-    if (d.needsOwnerRole && !ownerRoleReady) {
-      sql = [...createOwnerRoleSql(ctx.ownerRole.name), ...sql]
-      ownerRoleReady = true
-    } else if (d.needsOwnerRole && !ctx.ownerRole.exists) {
-      sql = [`-- uses role ${q(ctx.ownerRole.name)}, created by the first remediation above that needs it`, ...sql]
-    }
-    return {
-      severity: d.severity, code: d.code, message: d.message,
-      objects: d.objects.slice(0, MAX_OBJECTS), count: d.objects.length,
-      remediation: unique(sql).join('\n'),
-    }
-  })
+  const owning = ownershipFindings(input)
+  // A role that owns the objects and cannot log in is the owner role remediation would create: judged as such.
+  const ownerRole = isOwnerRole(report, owning)
+  const drafts = [
+    ...roleFindings(input),
+    ...(ownerRole ? [ownerRoleFinding(input, owning)] : owning),
+    ...grantFindings(input).filter((d) => !(ownerRole && d.code === 'schema-create')),
+  ].sort((a, b) => ORDER[a.severity] - ORDER[b.severity])
+  const findings = drafts.map((d) => ({
+    severity: d.severity, code: d.code, message: d.message,
+    objects: d.objects.slice(0, MAX_OBJECTS), count: d.objects.length,
+    remediation: inRunOrder(d.sql).map((s) => s.sql).join('\n'),
+  }))
+  return { findings, remediation: remediationScript(report, ctx, drafts) }
 }
 
 export function verdictOf(findings: Finding[]): Verdict {
@@ -82,8 +80,8 @@ export function listWords(items: string[], max = 5): string {
   return shown.length <= 1 ? shown.join('') : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`
 }
 
-// Comments may legitimately repeat; statements must not (a second identical REVOKE only warns, but is noise).
-function unique(sql: string[]): string[] {
+/** Statements in the order the script runs them, each once (a second identical REVOKE only warns, but is noise). */
+export function inRunOrder(sql: Stmt[]): Stmt[] {
   const seen = new Set<string>()
-  return sql.filter((s) => s.startsWith('--') || (!seen.has(s) && seen.add(s) !== undefined))
+  return STEPS.flatMap((step) => sql.filter((s) => s.step === step && !seen.has(s.sql) && seen.add(s.sql)))
 }

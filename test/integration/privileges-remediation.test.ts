@@ -3,8 +3,10 @@ import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { PrivilegeReport } from '~contract/privileges'
 import { analyzePrivileges } from '~server/privileges/analyze'
+import { privilegeReview } from '~server/privileges/review'
 import { seedCheckMisses } from '~server/privileges/seed-check'
 import { asSuperuser, cluster } from '../support/db'
+import { applyRemediation, asApp, migrator } from '../support/remediation'
 import { roleScope } from '../support/role-scope'
 
 // The remediation may create "<role>_owner": clean that up too.
@@ -14,21 +16,11 @@ const database = (label: string) => scope.database(label)
 
 afterAll(scope.cleanup)
 
-async function asApp(dbName: string, role: string, pw: string, fn: (c: pg.Client) => Promise<void>) {
-  const client = new pg.Client(cluster().urlFor(dbName, role, pw))
-  await client.connect()
-  try { await fn(client) } finally { await client.end() }
-}
-
-async function applyRemediation(url: string, report: PrivilegeReport) {
-  for (const f of report.findings) await asSuperuser(url, f.remediation)
-}
-
 const serious = (r: PrivilegeReport) => r.findings.filter((f) => f.severity !== 'info').map((f) => f.code)
 
 describe('privileges remediation', () => {
   it('fixes an app role that owns everything, and the app keeps reading and writing its tables', async () => {
-    const r = names('app', 'other')
+    const r = names('app', 'other', 'migrator')
     const pw = randomBytes(12).toString('hex')
     const db = await database('fix_owner')
     await asSuperuser(db.url, `CREATE ROLE ${r.app} LOGIN PASSWORD '${pw}'; CREATE ROLE ${r.other} NOLOGIN;
@@ -44,10 +36,17 @@ describe('privileges remediation', () => {
     const before = await analyzePrivileges(db.pool, r.app)
     expect(before.verdict).toBe('unsafe')
     expect(serious(before)).toEqual(expect.arrayContaining(['owns-database', 'owns-tables', 'truncate-grant', 'default-privileges-dangerous', 'schema-create']))
-    for (const f of before.findings) expect(f.remediation).not.toMatch(/REVOKE\s+DROP/i)
-    expect(before.findings.filter((f) => f.remediation.includes('CREATE ROLE'))).toHaveLength(1)
+    const script = before.remediation!.script
+    expect(script).not.toMatch(/REVOKE\s+DROP/i)
+    expect(script.match(/^CREATE ROLE .*$/gm)).toEqual([`CREATE ROLE "${r.app}_owner" NOLOGIN;`])
+    // One script, its steps in the order they must run.
+    expect(script.match(/^-- \d\. .*$/gm)).toEqual([
+      `-- 1. Create the owner role "${r.app}_owner"`, `-- 2. Move ownership to "${r.app}_owner"`,
+      `-- 3. Give "${r.app}" what the app keeps`, `-- 4. Take away what "${r.app}" should not have`,
+    ])
+    expect(before.remediation!.deploys.join(' ')).toContain('migrationDatabaseUrl')
 
-    await applyRemediation(db.url, before)
+    applyRemediation(db.url, before)
     const after = await analyzePrivileges(db.pool, r.app)
     expect(serious(after)).toEqual([])
     expect(after.verdict).toBe('safe')
@@ -65,11 +64,22 @@ describe('privileges remediation', () => {
       await expect(c.query('DROP TABLE users')).rejects.toThrow(/must be owner/)
       await expect(c.query('CREATE TABLE squat (id int)')).rejects.toThrow(/permission denied/)
     })
-    // Tables the owner role creates later are usable by the app, and not TRUNCATE-able by it.
-    await asSuperuser(db.url, `SET ROLE ${r.app}_owner; CREATE TABLE later (id serial);`)
+    // A migration run as the owner role (through its own login, as the deploy note says) still works, and the
+    // tables it creates are usable by the app and not TRUNCATE-able by it.
+    const mpw = randomBytes(12).toString('hex')
+    await migrator(db.url, `${r.app}_owner`, r.migrator, mpw)
+    await asApp(db.name, r.migrator, mpw, async (c) => {
+      await c.query('ALTER TABLE users ADD COLUMN email text')
+      await c.query('CREATE TABLE later (id serial PRIMARY KEY, note text)')
+    })
     const { rows } = await db.pool.query(`SELECT has_table_privilege($1, 'later', 'INSERT') AS i, has_table_privilege($1, 'later', 'TRUNCATE') AS t,
-      has_sequence_privilege($1, 'later_id_seq', 'USAGE') AS u`, [r.app])
-    expect(rows[0]).toEqual({ i: true, t: false, u: true })
+      has_sequence_privilege($1, 'later_id_seq', 'USAGE') AS u, pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relname = 'later'`, [r.app])
+    expect(rows[0]).toEqual({ i: true, t: false, u: true, owner: `${r.app}_owner` })
+    await asApp(db.name, r.app, pw, async (c) => {
+      await c.query("INSERT INTO later (note) VALUES ('x')")
+      await c.query("UPDATE users SET email = 'ada@example.org'")
+      await expect(c.query('DROP TABLE later')).rejects.toThrow(/must be owner/)
+    })
   })
 
   it('fixes memberships, PUBLIC writes, sequence UPDATE, schema CREATE and role attributes', async () => {
@@ -89,7 +99,7 @@ describe('privileges remediation', () => {
     const before = await analyzePrivileges(db.pool, r.app)
     expect(serious(before)).toEqual(expect.arrayContaining(['owns-tables', 'member-of-owner', 'public-write', 'sequence-reset', 'schema-create', 'createrole', 'bypassrls']))
 
-    await applyRemediation(db.url, before)
+    applyRemediation(db.url, before)
     const after = await analyzePrivileges(db.pool, r.app)
     expect(serious(after)).toEqual([])
     expect(after.verdict).toBe('safe')
@@ -105,6 +115,34 @@ describe('privileges remediation', () => {
       await expect(c.query('DROP TABLE posts')).rejects.toThrow(/must be owner/)
       await expect(c.query(`SET ROLE ${r.admin}`)).rejects.toThrow(/permission denied/)
     })
+  })
+})
+
+describe('an owner role', () => {
+  it('is judged as the owner role: no "unsafe", no "<owner>_owner", and the logins that can act as it are named', async () => {
+    const r = names('owner', 'app', 'ops')
+    const db = await database('owner_role')
+    await asSuperuser(db.url, `CREATE ROLE ${r.owner} NOLOGIN; CREATE ROLE ${r.app} LOGIN; CREATE ROLE ${r.ops} LOGIN; GRANT ${r.owner} TO ${r.ops};
+      ALTER DATABASE ${db.name} OWNER TO ${r.owner}; GRANT CREATE, USAGE ON SCHEMA public TO ${r.owner};
+      SET ROLE ${r.owner}; CREATE TABLE users (id serial PRIMARY KEY, name text); CREATE TABLE posts (id int); RESET ROLE;
+      GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r.app};`)
+
+    const owner = (await privilegeReview(db.pool, r.owner))!
+    expect(owner.verdict).toBe('safe')
+    expect(owner.findings.map((f) => [f.code, f.severity])).toEqual([['owner-role', 'info']])
+    const [f] = owner.findings
+    expect(f.message).toContain(`${r.owner} owns the database ${db.name}`)
+    expect(f.message).toContain('cannot log in: it is an owner role')
+    expect(f.message).toContain(`Logins that can act as it: ${r.ops} (inherits its powers`)
+    expect(owner.remediation).toBeNull()
+    expect(JSON.stringify(owner)).not.toContain(`${r.owner}_owner`)
+
+    // The login that inherits it is where the danger is, and its own review says so; the app's grants are fine.
+    const ops = (await privilegeReview(db.pool, r.ops))!
+    expect(ops.verdict).toBe('unsafe')
+    expect(ops.findings.map((x) => x.code)).toContain('owns-tables')
+    expect(ops.remediation!.script).toContain(`REVOKE "${r.owner}" FROM "${r.ops}";`)
+    expect((await privilegeReview(db.pool, r.app))!.verdict).toBe('safe')
   })
 })
 

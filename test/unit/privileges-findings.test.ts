@@ -1,7 +1,7 @@
 import { loadModule, parseSync } from 'libpg-query'
 import { describe, expect, it } from 'vitest'
 import type { Membership, SequencePrivileges, Source, TablePower, TablePrivileges } from '~contract/privileges'
-import { buildFindings, MAX_OBJECTS, verdictOf, type ReportBase } from '~server/privileges/findings'
+import { buildFindings as build, MAX_OBJECTS, verdictOf, type ReportBase } from '~server/privileges/findings'
 import { q } from '~server/privileges/remediation'
 import { seedCheckGaps } from '~server/privileges/seed-check'
 
@@ -39,6 +39,7 @@ function sequence(name: string, sources: Partial<SequencePrivileges['sources']>,
   const s = { drop: [], reset: [], usage: [], select: [], ...sources }
   return { schema: 'public', name, owner, ownedByRole: s.drop.length > 0, canDrop: s.drop.length > 0, canReset: s.reset.length > 0, canUsage: s.usage.length > 0, canSelect: s.select.length > 0, linkedTo, sources: s }
 }
+const buildFindings = (...args: Parameters<typeof build>) => build(...args).findings
 const statements = (sql: string, prefix: string) => sql.split('\n').filter((l) => l.startsWith(prefix))
 
 describe('privilege findings', () => {
@@ -51,26 +52,30 @@ describe('privilege findings', () => {
     expect(f.objects).toHaveLength(MAX_OBJECTS)
     expect(f.objects[0]).toBe('public.t000')
     expect(f.message).toMatch(/^app owns 300 tables, so it can DROP and ALTER them and TRUNCATE \(empty\) them without any GRANT/)
-    expect(statements(f.remediation, 'ALTER TABLE')).toHaveLength(300)
-    expect(statements(f.remediation, 'GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE')).toHaveLength(300)
-    expect(statements(f.remediation, 'CREATE ROLE')).toEqual(['CREATE ROLE "app_owner" NOLOGIN;'])
+    // 300 objects in one schema: one loop over the catalog moves each and grants the app its rows back.
+    expect(statements(f.remediation, 'ALTER TABLE')).toEqual([])
+    expect(statements(f.remediation, 'DO $body$')).toHaveLength(1)
+    expect(f.remediation).toContain('IF NOT r.linked THEN EXECUTE format(\'ALTER TABLE %1$s OWNER TO "app_owner"\', r.rel, r.app, r.public_write); END IF;')
+    expect(f.remediation).toContain('EXECUTE format(\'GRANT %2$s %1$s TO "app"\', r.rel, r.app, r.public_write);')
+    expect(f.remediation.split('\n').length).toBeLessThan(40)
     expect(f.remediation).not.toMatch(/REVOKE\s+DROP/i)
     expect(verdictOf(findings)).toBe('unsafe')
   })
 
-  it('creates the migration owner once, in the first remediation that needs it, and not at all when it exists', () => {
+  it('creates the migration owner once, first in the one script, and not at all when it exists', () => {
     const base = report({
       tables: [owned('users')],
       database: { name: 'shop', owner: 'app', ownedByRole: true, canDrop: true, canConnect: true, canCreate: true, canTemp: true, source: OWNER },
     })
-    const findings = buildFindings(base)
+    const { findings, remediation } = build(base)
     expect(findings.map((f) => f.code)).toEqual(['owns-database', 'owns-tables'])
-    expect(findings[0].remediation.split('\n').slice(1, 3)).toEqual(['CREATE ROLE "app_owner" NOLOGIN;', 'ALTER DATABASE "shop" OWNER TO "app_owner";'])
-    expect(findings[1].remediation).not.toContain('CREATE ROLE')
-    expect(findings[1].remediation).toContain('created by the first remediation above')
-    const existing = buildFindings(base, { ownerRole: { name: 'app_migrator', exists: true } })
-    expect(existing.some((f) => f.remediation.includes('CREATE ROLE'))).toBe(false)
-    expect(existing[1].remediation).toContain('ALTER TABLE "public"."users" OWNER TO "app_migrator";')
+    expect(findings.some((f) => f.remediation.includes('CREATE ROLE'))).toBe(false)
+    const lines = remediation!.script.split('\n')
+    expect(lines.filter((l) => l.startsWith('CREATE ROLE'))).toEqual(['CREATE ROLE "app_owner" NOLOGIN;'])
+    expect(lines.indexOf('CREATE ROLE "app_owner" NOLOGIN;')).toBeLessThan(lines.indexOf('ALTER DATABASE "shop" OWNER TO "app_owner";'))
+    const existing = build(base, { ownerRole: { name: 'app_migrator', exists: true } })
+    expect(existing.remediation!.script).not.toContain('CREATE ROLE')
+    expect(existing.findings[1].remediation).toContain('ALTER TABLE "public"."users" OWNER TO "app_migrator";')
   })
 
   it('quotes identifiers and leaves serial sequences to follow their table', () => {
@@ -171,14 +176,14 @@ describe('privilege findings', () => {
 
 describe('seed check gaps', () => {
   it('says in plain words what role_table_grants did not show', () => {
-    const r = { ...report({ role: 'crearis_admin', tables: [owned('a'), owned('b'), owned('c')] }), findings: [], verdict: 'unsafe' as const }
+    const r = { ...report({ role: 'crearis_admin', tables: [owned('a'), owned('b'), owned('c')] }), findings: [], remediation: null, verdict: 'unsafe' as const }
     expect(seedCheckGaps(r, [])[0]).toBe('information_schema.role_table_grants shows no TRUNCATE for crearis_admin, but it owns 3 tables and can TRUNCATE and DROP them')
     const shown = ['TRUNCATE', 'DELETE', 'UPDATE', 'INSERT', 'SELECT'].map((p) => ({ grantee: 'crearis_admin', privilege_type: p }))
     expect(seedCheckGaps(r, shown)).toEqual(['information_schema.role_table_grants cannot show DROP at all (PostgreSQL has no DROP privilege), but crearis_admin owns 3 tables and can DROP them'])
   })
 
   it('has nothing to add for a least-privilege role whose grants the view lists', () => {
-    const r = { ...report({ tables: [dml('users')] }), findings: [], verdict: 'safe' as const }
+    const r = { ...report({ tables: [dml('users')] }), findings: [], remediation: null, verdict: 'safe' as const }
     const shown = ['DELETE', 'UPDATE', 'INSERT', 'SELECT'].map((p) => ({ grantee: 'app', privilege_type: p }))
     expect(seedCheckGaps(r, shown)).toEqual([])
   })
@@ -199,7 +204,8 @@ describe('remediation SQL with hostile names', () => {
   it('no remediation, comments included, carries a statement hidden in a name', async () => {
     await loadModule()
     const src: Source = { kind: 'membership', via: [EVIL, OWNER_EVIL], setRoleOnly: false }
-    const findings = buildFindings(report({
+    const many = Array.from({ length: 25 }, (_, i) => table(`t$body$ ${i}'`, Object.fromEntries(POWERS.map((p) => [p, [OWNER]])), EVIL, `many$body$\n'; DROP DATABASE shop; --`))
+    const { findings, remediation } = build(report({
       role: EVIL,
       attributes: { ...report().attributes, superuser: true, createrole: true, createdb: true, bypassrls: true },
       memberships: [
@@ -208,15 +214,16 @@ describe('remediation SQL with hostile names', () => {
       ],
       database: { ...report().database, owner: EVIL, ownedByRole: true, canDrop: true },
       schemas: [{ ...report().schemas[0], owner: 'postgres', canCreate: true, createViaPublic: true, createSources: [{ kind: 'public', grantor: 'postgres' } as Source] }],
-      tables: [table(`t\n1`, Object.fromEntries(POWERS.map((p) => [p, [OWNER]])), EVIL, `s\nDROP DATABASE shop;`), table('events', Object.fromEntries(POWERS.map((p) => [p, [src]])), OWNER_EVIL)],
+      tables: [...many, table(`t\n1`, Object.fromEntries(POWERS.map((p) => [p, [OWNER]])), EVIL, `s\nDROP DATABASE shop;`), table('events', Object.fromEntries(POWERS.map((p) => [p, [src]])), OWNER_EVIL)],
       defaultPrivileges: [{ grantor: OWNER_EVIL, schema: 'public', objectType: 'tables', privileges: ['TRUNCATE'], grantee: EVIL, dangerous: true }],
     }), { hops: () => [{ role: OWNER_EVIL, grantors: [`boss\nDROP DATABASE shop;`] }] })
     expect(findings.length).toBeGreaterThan(4)
-    for (const f of findings) {
-      if (!f.remediation) continue
-      const kinds = (parseSync(f.remediation).stmts ?? []).map((s) => Object.keys(s.stmt ?? {})[0])
-      expect(kinds, `${f.code}:\n${f.remediation}`).not.toContain('DropdbStmt')
-      for (const line of f.remediation.split('\n')) expect(line, f.code).not.toMatch(/^\s*DROP DATABASE/)
+    expect(remediation!.script).toContain('DO $body1$')
+    for (const [code, sql] of [...findings.map((f) => [f.code, f.remediation]), ['script', remediation!.script]]) {
+      if (!sql) continue
+      const kinds = (parseSync(sql).stmts ?? []).map((s) => Object.keys(s.stmt ?? {})[0])
+      expect(kinds, `${code}:\n${sql}`).not.toContain('DropdbStmt')
+      for (const line of sql.split('\n')) expect(line, code).not.toMatch(/^\s*DROP DATABASE/)
     }
   })
 })
