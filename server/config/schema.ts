@@ -68,6 +68,8 @@ export const targetConfigSchema = z.strictObject({
   retentionDays: z.number().int().positive().default(7),
   /** Never prune the newest this many usable backups, whatever their age. */
   backupKeepMin: z.number().int().min(1).default(3),
+  /** Retention keeps a deploy's backup while the deploy is open and for this many days after it ends. */
+  deployPinDays: z.number().int().min(0).default(14),
   backupFormat: z.enum(['custom', 'plain', 'directory']).default('custom'),
   /** pg_dump --compress level; a plain dump with a level above 0 is written as .sql.gz. */
   backupCompress: z.number().int().min(0).max(9).optional(),
