@@ -43,6 +43,9 @@ export interface DeployStep {
 
 export const DEPLOY_OUTCOMES = ['succeeded', 'succeeded-with-overrides', 'abandoned', 'rolled-back'] as const
 export type DeployOutcome = (typeof DEPLOY_OUTCOMES)[number]
+export const DEPLOY_OUTCOME_LABELS: Record<DeployOutcome, string> = {
+  'succeeded': 'succeeded', 'succeeded-with-overrides': 'succeeded with overrides', 'abandoned': 'abandoned', 'rolled-back': 'rolled back',
+}
 
 export interface DeploySummary {
   id: number

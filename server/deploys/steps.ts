@@ -41,7 +41,7 @@ export async function backupCheck(consoleDb: pg.Pool, target: TargetConfig, sinc
     return { status: 'passed', backup: tested.id, evidence: { value, seenAt, backup: tested.id, jobs, detail: 'Pinned: retention keeps it while the deploy is open and for deployPinDays after.' } }
   }
   const value = taken.length ? `${taken[0]!.id} is ${taken[0]!.status}: run its restore test` : 'no backup taken since the deploy started'
-  return { status: 'failed', evidence: { value, seenAt, jobs, detail: taken[0]?.problem } }
+  return { status: 'failed', evidence: { value, seenAt, jobs, backup: taken[0]?.id, detail: taken[0]?.problem } }
 }
 
 /** A successful rehearsal of exactly the migrations pending now; skipped where dbsafe cannot rehearse or nothing is pending. */
