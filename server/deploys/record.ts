@@ -20,7 +20,7 @@ export async function startDeploy(consoleDb: pg.Pool, target: TargetConfig, who:
   return getDeploy(consoleDb, target, id)
 }
 
-export async function getDeploy(consoleDb: pg.Pool, target: TargetConfig, id: number): Promise<Deploy> {
+export async function getDeploy(consoleDb: pg.Pool, target: Pick<TargetConfig, 'id'>, id: number): Promise<Deploy> {
   const row = await store.deployRow(consoleDb, target.id, id)
   const [steps, privileges] = await Promise.all([store.stepRows(consoleDb, id), store.privilegeRow(consoleDb, id)])
   const view = stepStates(steps)
@@ -35,15 +35,16 @@ export async function getDeploy(consoleDb: pg.Pool, target: TargetConfig, id: nu
   }
 }
 
-export async function listDeploys(consoleDb: pg.Pool, target: TargetConfig): Promise<DeployList> {
+export async function listDeploys(consoleDb: pg.Pool, target: Pick<TargetConfig, 'id'>): Promise<DeployList> {
   const rows = await store.deployRows(consoleDb, target.id)
   const open = rows.find((r) => !r.endedAt)
   return { open: open ? await getDeploy(consoleDb, target, open.id) : null, history: rows.map((r) => ({ ...r, current: null })) }
 }
 
 /** For the home page: the open deploy (with its current step), and the last one that ended with its outcome. */
-export async function deploySummaries(consoleDb: pg.Pool, target: TargetConfig): Promise<{ open: DeploySummary | null, last: DeploySummary | null }> {
-  const rows = await store.deployRows(consoleDb, target.id, 20)
+export async function deploySummaries(consoleDb: pg.Pool, targetId: string): Promise<{ open: DeploySummary | null, last: DeploySummary | null }> {
+  const target = { id: targetId }
+  const rows = await store.deployRows(consoleDb, targetId, 20)
   const open = rows.find((r) => !r.endedAt)
   const last = rows.find((r) => r.endedAt)
   return {

@@ -82,6 +82,6 @@ async function autoCheck(consoleDb: pg.Pool, target: TargetConfig, check: AutoCh
 
 async function jobsSince(consoleDb: pg.Pool, target: TargetConfig, kinds: string[], since: string): Promise<NonNullable<DeployStepEvidence['jobs']>> {
   const lists = await Promise.all(kinds.map((kind) => listJobs(consoleDb, { target: target.id, kind, limit: 20 })))
-  return lists.flat().filter((j) => Date.parse(j.createdAt) >= Date.parse(since))
+  return lists.flat().filter((j) => new Date(j.createdAt).getTime() >= Date.parse(since))
     .sort((a, b) => a.id - b.id).map((j) => ({ id: j.id, kind: j.kind, status: j.status }))
 }

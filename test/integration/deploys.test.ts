@@ -79,7 +79,7 @@ describe('deploys as records', () => {
     expect(ended).toMatchObject({ outcome: 'succeeded-with-overrides', endedBy: 'ana', current: null })
     expect(await state(deploy.id)).toMatchObject({ 'pre-gate': 'overridden', 'backup': 'overridden', 'rehearsal': 'skipped', 'post-gate': 'passed' })
     await expect(overrideStep(consoleDb.pool, target, deploy.id, 'post-gate', 'root', 'too late for anything')).rejects.toMatchObject({ code: 'deploy-ended' })
-    expect(await deploySummaries(consoleDb.pool, target)).toMatchObject({ open: null, last: { id: deploy.id, outcome: 'succeeded-with-overrides' } })
+    expect(await deploySummaries(consoleDb.pool, target.id)).toMatchObject({ open: null, last: { id: deploy.id, outcome: 'succeeded-with-overrides' } })
   })
 
   it('lets exactly one of two concurrent starts open a deploy', async () => {
@@ -90,7 +90,7 @@ describe('deploys as records', () => {
     expect(lost).toHaveLength(1)
     expect(lost[0]!.reason).toMatchObject({ code: 'deploy-open' })
     const open = (won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof startDeploy>>>).value
-    expect((await deploySummaries(consoleDb.pool, target)).open).toMatchObject({ id: open.id, current: 'pre-gate' })
+    expect((await deploySummaries(consoleDb.pool, target.id)).open).toMatchObject({ id: open.id, current: 'pre-gate' })
     await endDeploy(consoleDb.pool, target, open.id, 'ana', { outcome: 'abandoned', reason: 'two of us started at once' })
   })
 
