@@ -87,6 +87,13 @@ declare module 'vue-router/auto-routes' {
       { target: ParamValue<false> },
       | never
     >,
+    '/targets/[target]/deploys/[deploy]': RouteRecordInfo<
+      '/targets/[target]/deploys/[deploy]',
+      '/targets/:target/deploys/:deploy',
+      { deploy: ParamValue<true>, target: ParamValue<true> },
+      { deploy: ParamValue<false>, target: ParamValue<false> },
+      | never
+    >,
     '/targets/[target]/migrations': RouteRecordInfo<
       '/targets/[target]/migrations',
       '/targets/:target/migrations',
@@ -205,6 +212,14 @@ declare module 'vue-router/auto-routes' {
         | never
       pathParamNames:
         | never
+    }
+    'app/pages/targets/[target]/deploys/[deploy].vue': {
+      routes:
+        | '/targets/[target]/deploys/[deploy]'
+      views:
+        | never
+      pathParamNames:
+        | 'deploy'
     }
     'app/pages/targets/[target]/migrations.vue': {
       routes:

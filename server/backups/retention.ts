@@ -8,6 +8,7 @@ import { isUsable } from '~contract/backups'
 import { byNewest } from './newest'
 import { resolveBackup } from './paths'
 import { forgetPaths } from './store'
+import { deployPins } from '../deploys/pins'
 
 export interface RetentionOptions {
   /** Default: the target's retentionDays. */
@@ -22,7 +23,7 @@ const DAY_MS = 86_400_000
 const PARTIAL_GRACE_MS = DAY_MS
 
 /** Which backups retention removes and why each of the others stays. Pure: decides on the entries given. */
-export function planRetention(entries: BackupEntry[], opts: Required<Omit<RetentionOptions, 'now'>> & { now: Date }): RetentionPlan {
+export function planRetention(entries: BackupEntry[], opts: Required<Omit<RetentionOptions, 'now'>> & { now: Date, pinned?: Map<string, string> }): RetentionPlan {
   const now = opts.now.getTime()
   const newestFirst = [...entries].sort(byNewest)
   const usable = newestFirst.filter(isUsable)
@@ -33,6 +34,8 @@ export function planRetention(entries: BackupEntry[], opts: Required<Omit<Retent
     if (e.status === 'partial') {
       if (now - Date.parse(e.modifiedAt) > PARTIAL_GRACE_MS) plan.remove.push({ id: e.id, file: e.file, reason: 'unfinished dump, untouched for more than a day' })
       else plan.keep.push({ id: e.id, reason: 'unfinished dump, possibly still being written' })
+    } else if (opts.pinned?.has(e.id)) {
+      plan.keep.push({ id: e.id, reason: opts.pinned.get(e.id)! })
     } else if (protectedIds.has(e.id)) {
       plan.keep.push({ id: e.id, reason: `one of the ${opts.keepMin} newest usable backups${expired ? ', kept although expired' : ''}` })
     } else if (expired) {
@@ -47,7 +50,8 @@ export function planRetention(entries: BackupEntry[], opts: Required<Omit<Retent
 export async function retentionPlan(consoleDb: pg.Pool, target: TargetConfig, opts: RetentionOptions & ListOptions = {}): Promise<RetentionPlan> {
   const now = opts.now ?? new Date()
   const entries = await listBackups(consoleDb, target, { ...opts, now })
-  return planRetention(entries, { retentionDays: opts.retentionDays ?? target.retentionDays, keepMin: opts.keepMin ?? 3, now })
+  const pinned = await deployPins(consoleDb, target, now)
+  return planRetention(entries, { retentionDays: opts.retentionDays ?? target.retentionDays, keepMin: opts.keepMin ?? 3, now, pinned })
 }
 
 /**

@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import type { AutoCheck, AutoParams, ChecklistPhase, ChecklistRun, ChecklistRunSummary, TickBody } from '~contract/checklists'
 import type { TargetConfig } from '../config/schema'
+import { inTransaction } from '../database/transaction'
 import { NotFoundError, RefusedError } from '../errors'
 import { evaluatePhase, type EvaluateOptions } from './evaluate'
 import { overridesOf } from './overrides'
@@ -70,19 +71,4 @@ async function lockedRun(client: pg.PoolClient, target: TargetConfig, runId: num
 function refuseIfClosed(run: { id: number, status: ChecklistRun['status'] }): void {
   const refusal = closedRefusal(run)
   if (refusal) throw new RefusedError(refusal)
-}
-
-async function inTransaction<T>(db: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await db.connect()
-  try {
-    await client.query('BEGIN')
-    const result = await fn(client)
-    await client.query('COMMIT')
-    return result
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw err
-  } finally {
-    client.release()
-  }
 }

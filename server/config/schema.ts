@@ -70,6 +70,8 @@ export const targetConfigSchema = z.strictObject({
   backupKeepMin: z.number().int().min(1).default(3),
   /** How often the app's own scheduled job (cron, nightly) writes a backup: no good file for longer is a warning. */
   scheduledBackupIntervalHours: z.number().positive().max(24 * 31).default(24),
+  /** Retention keeps a deploy's backup while the deploy is open and for this many days after it ends. */
+  deployPinDays: z.number().int().min(0).default(14),
   backupFormat: z.enum(['custom', 'plain', 'directory']).default('custom'),
   /** pg_dump --compress level; a plain dump with a level above 0 is written as .sql.gz. */
   backupCompress: z.number().int().min(0).max(9).optional(),

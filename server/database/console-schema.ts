@@ -214,4 +214,54 @@ export const consoleMigrations: { name: string, sql: string }[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
     `,
   },
+  {
+    name: '010_deploys',
+    sql: `
+      -- A deploy as a record. At most one open deploy per target: concurrent starts race on this index and one wins.
+      CREATE TABLE deploys (
+        id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        target text NOT NULL,
+        note text,
+        started_by text NOT NULL,
+        started_at timestamptz NOT NULL DEFAULT now(),
+        ended_by text,
+        ended_at timestamptz,
+        outcome text CHECK (outcome IN ('succeeded', 'succeeded-with-overrides', 'abandoned', 'rolled-back')),
+        end_reason text,
+        restore_job_id int,
+        -- The backup taken for the deploy, kept by retention while open and for deployPinDays after.
+        backup_id text,
+        CHECK ((ended_at IS NULL) = (outcome IS NULL))
+      );
+      CREATE UNIQUE INDEX deploys_one_open ON deploys (target) WHERE ended_at IS NULL;
+      CREATE INDEX deploys_target_started ON deploys (target, started_at DESC);
+      -- The last check of each step; every attempt is in the audit log.
+      CREATE TABLE deploy_steps (
+        deploy_id int NOT NULL REFERENCES deploys (id),
+        step text NOT NULL,
+        status text NOT NULL CHECK (status IN ('passed', 'failed', 'overridden', 'skipped')),
+        evidence jsonb,
+        checked_by text,
+        checked_at timestamptz NOT NULL DEFAULT now(),
+        override_by text,
+        override_at timestamptz,
+        override_reason text,
+        PRIMARY KEY (deploy_id, step)
+      );
+      -- The app role's privileges: at the start every entry (needed to diff), dropped once the deploy ends;
+      -- at the post-deploy gate only counts and the difference.
+      CREATE TABLE deploy_privileges (
+        deploy_id int PRIMARY KEY REFERENCES deploys (id),
+        role text NOT NULL,
+        start_at timestamptz NOT NULL,
+        start_counts jsonb NOT NULL,
+        start_hash text NOT NULL,
+        start_entries text[],
+        diff jsonb,
+        ack_by text,
+        ack_at timestamptz,
+        ack_reason text
+      );
+    `,
+  },
 ]
