@@ -13,6 +13,10 @@ export const CONFIRMATIONS = {
   'backups.take': 'plain', // adds a file
   'checklist.signoff': 'plain', // adds a record with a reason
   'skip-migrations.set': 'plain', // one line in the app's environment, set back the same way
+  'deploys.start': 'plain', // opens a record
+  'deploys.override-step': 'plain', // a record with a reason; the step stays marked overridden
+  'deploys.acknowledge-privileges': 'plain', // a record with a reason
+  'deploys.end': 'plain', // closes the record; nothing in the database changes
 } as const satisfies Record<string, 'typed' | 'plain'>
 
 export type ConfirmedAction = keyof typeof CONFIRMATIONS

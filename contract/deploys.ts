@@ -93,10 +93,10 @@ const reason = z.string().trim().min(10, { error: 'at least 10 characters: say w
 
 export const deployParamsSchema = z.object({ deploy: z.coerce.number({ error: 'a deploy id (number)' }).int().positive({ error: 'a deploy id (number)' }) })
 export const deployStepParamsSchema = deployParamsSchema.extend({ step: z.enum(DEPLOY_STEPS, { error: `one of ${DEPLOY_STEPS.join(', ')}` }) })
-export const startDeploySchema = z.strictObject({ note: z.string().trim().max(500).optional(), confirm: z.string() })
-export const overrideStepSchema = z.strictObject({ reason, confirm: z.string() })
+export const startDeploySchema = z.strictObject({ note: z.string().trim().max(500).optional(), confirm: z.string().optional() })
+export const overrideStepSchema = z.strictObject({ reason, confirm: z.string().optional() })
 export const confirmStepSchema = z.strictObject({ note: z.string().trim().max(500).optional() })
-export const acknowledgePrivilegesSchema = z.strictObject({ reason, confirm: z.string() })
+export const acknowledgePrivilegesSchema = z.strictObject({ reason, confirm: z.string().optional() })
 export const endDeploySchema = z.discriminatedUnion('outcome', [
   z.strictObject({ outcome: z.literal('succeeded'), reason: z.string().trim().max(2000).optional() }),
   z.strictObject({ outcome: z.literal('abandoned'), reason }),

@@ -97,7 +97,7 @@ export const skipMigrationsToggleSchema = z.strictObject({
 })
 export type SkipMigrationsToggle = z.infer<typeof skipMigrationsToggleSchema>
 
-/** A deploy as the verdict names it; null until deploy records exist for the target. */
+/** A deploy as the verdict names it: `state` "at <step>" while open, "ended" once it has an outcome; null when there is none. */
 export type DeploySummary = { id: number, state: string, startedAt: string, outcome: string | null } | null
 
 /** Where in the SPA a blocker or warning is fixed: a page of the target (`''` is its overview). */

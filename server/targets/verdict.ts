@@ -5,6 +5,7 @@ import type { DeploySummary, TargetPage, TargetVerdict, VerdictWarning } from '~
 import { listBackups } from '../backups/inventory'
 import { newestVerifiedBackup, scheduledBackupHealth } from '../backups/newest'
 import { evaluateGate } from '../checklists/gate'
+import { deploySummaries } from '../deploys/record'
 import type { TargetConfig } from '../config/schema'
 import { targetIdentity } from './overview'
 import { sharedRead, type SharedAnswer } from './shared-read'
@@ -33,8 +34,7 @@ export async function targetVerdict(consoleDb: pg.Pool, target: TargetConfig, no
     evaluateGate(consoleDb, target, 'pre', { now, listBackups: () => backups }),
     backups.then((b) => b, () => null),
   ])
-  // DEPLOYS: the one place deploy records plug in: deploySummaries(consoleDb, target.id) → the open deploy and the last one.
-  const deploys: { current: DeploySummary, last: DeploySummary } = { current: null, last: null }
+  const deploys = await deployFacts(consoleDb, target.id)
   const blockers = gate.items.filter((i) => !i.pass).map((i) => ({
     key: i.key, label: i.label, reason: i.evidence.value, ...(i.evidence.detail ? { detail: i.evidence.detail } : {}),
     page: FIX_PAGE[i.key as AutoCheck] ?? 'checklists',
@@ -60,4 +60,13 @@ export const sharedVerdict = (consoleDb: pg.Pool, target: TargetConfig): Promise
 function backupWarnings(backups: BackupEntry[], target: TargetConfig, now: Date): VerdictWarning[] {
   const { warning } = scheduledBackupHealth(backups, target.scheduledBackupIntervalHours, now)
   return warning ? [{ key: 'scheduled-backup', message: warning, page: 'backups' }] : []
+}
+
+/** The open deploy (at which step) and the last ended one, as the verdict names them. */
+async function deployFacts(consoleDb: pg.Pool, targetId: string): Promise<{ current: DeploySummary, last: DeploySummary }> {
+  const { open, last } = await deploySummaries(consoleDb, targetId)
+  return {
+    current: open && { id: open.id, state: open.current ? `at ${open.current}` : 'in progress', startedAt: open.startedAt, outcome: null },
+    last: last && { id: last.id, state: 'ended', startedAt: last.startedAt, outcome: last.outcome },
+  }
 }

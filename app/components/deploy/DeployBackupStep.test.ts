@@ -41,15 +41,13 @@ describe('DeployBackupStep', () => {
   })
   afterEach(() => vi.unstubAllGlobals())
 
-  it('takes a pre-deploy backup once the target id is typed, and follows its job', async () => {
+  it('takes a pre-deploy backup with one click in the dialog (nothing to type: it only adds a file), and follows its job', async () => {
     vi.mocked(takeBackup).mockResolvedValue({ jobId: 41 })
     const wrapper = mountStep(freshness({ count: 1, newest: backup('nightly_old.dump', 'unverified', hoursAgo(50)), newestUsable: backup('nightly_old.dump', 'unverified', hoursAgo(50)) }))
     expect(wrapper.get('[data-testid="step-state"]').text()).toBe('to do')
     await wrapper.get('[data-testid="deploy-take-backup"]').trigger('click')
-    const take = button(wrapper, 'Take backup')
-    expect(take.attributes('disabled')).toBeDefined()
-    await wrapper.get('[data-testid="confirm-input"]').setValue('staging')
-    await take.trigger('click')
+    expect(wrapper.find('[data-testid="confirm-input"]').exists()).toBe(false)
+    await button(wrapper, 'Take backup').trigger('click')
     await flushPromises()
     expect(takeBackup).toHaveBeenCalledWith('staging', { confirm: 'staging', label: 'pre-deploy' })
     expect((wrapper.get('dialog').element as HTMLDialogElement).open).toBe(false)
@@ -60,7 +58,6 @@ describe('DeployBackupStep', () => {
     vi.mocked(takeBackup).mockRejectedValue(new ApiRequestError(409, 'A backup of staging is already running'))
     const wrapper = mountStep(freshness())
     await wrapper.get('[data-testid="deploy-take-backup"]').trigger('click')
-    await wrapper.get('[data-testid="confirm-input"]').setValue('staging')
     await button(wrapper, 'Take backup').trigger('click')
     await flushPromises()
     expect(wrapper.get('dialog [role="alert"]').text()).toBe('A backup of staging is already running')

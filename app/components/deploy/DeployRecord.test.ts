@@ -20,7 +20,7 @@ function deploy(states: DeployStepState[], over: Partial<Deploy> = {}): Deploy {
   }
 }
 const mountRecord = (d: Deploy, canAdmin = true) => mount(DeployRecord, {
-  props: { target: 'production', identity: { environment: 'production', colour: null }, deploy: d, skip: null, canOperate: true, canAdmin },
+  props: { target: 'production', deploy: d, skip: null, canOperate: true, canAdmin },
   global: { stubs: { RouterLink: true } },
   attachTo: document.body,
 })
