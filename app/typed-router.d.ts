@@ -38,6 +38,13 @@ declare module 'vue-router/auto-routes' {
       Record<never, never>,
       | never
     >,
+    '/account': RouteRecordInfo<
+      '/account',
+      '/account',
+      Record<never, never>,
+      Record<never, never>,
+      | never
+    >,
     '/audit': RouteRecordInfo<
       '/audit',
       '/audit',
@@ -131,6 +138,14 @@ declare module 'vue-router/auto-routes' {
     'app/pages/index.vue': {
       routes:
         | '/'
+      views:
+        | never
+      pathParamNames:
+        | never
+    }
+    'app/pages/account.vue': {
+      routes:
+        | '/account'
       views:
         | never
       pathParamNames:
