@@ -28,7 +28,7 @@ test('an admin changes a role and resets a password; the user logs in with it an
   await expect(row).toContainText('operator')
   const olgaBefore = await loginAs(browser, USER, 'olga-first-password')
 
-  await row.getByRole('button', { name: `Change the role of ${USER}` }).click()
+  await row.getByRole('button', { name: `Change role of ${USER}` }).click()
   const dialog = page.getByRole('dialog', { name: `Change the role of ${USER}` })
   await expect(dialog.getByLabel('Role')).toBeFocused()
   await expect(dialog.getByRole('button', { name: 'Change role' })).toBeDisabled()
@@ -38,7 +38,7 @@ test('an admin changes a role and resets a password; the user logs in with it an
   await expect(page.getByTestId('users-done')).toHaveText(`${USER} is now viewer.`)
   await expect(row).toContainText('viewer')
 
-  await row.getByRole('button', { name: `Reset the password of ${USER}` }).click()
+  await row.getByRole('button', { name: `Reset password of ${USER}` }).click()
   const reset = page.getByRole('dialog', { name: `Reset the password of ${USER}` })
   await reset.getByLabel(/New password/).fill('olga-reset-password')
   await reset.getByRole('button', { name: 'Reset password' }).click()
