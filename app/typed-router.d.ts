@@ -45,6 +45,13 @@ declare module 'vue-router/auto-routes' {
       { path: ParamValue<false> },
       | never
     >,
+    '/account': RouteRecordInfo<
+      '/account',
+      '/account',
+      Record<never, never>,
+      Record<never, never>,
+      | never
+    >,
     '/audit': RouteRecordInfo<
       '/audit',
       '/audit',
@@ -164,6 +171,14 @@ declare module 'vue-router/auto-routes' {
         | never
       pathParamNames:
         | 'path'
+    }
+    'app/pages/account.vue': {
+      routes:
+        | '/account'
+      views:
+        | never
+      pathParamNames:
+        | never
     }
     'app/pages/audit.vue': {
       routes:

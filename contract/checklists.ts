@@ -30,7 +30,7 @@ export type ChecklistItemTemplate =
 export interface ChecklistTemplate { phase: ChecklistPhase, title: string, items: ChecklistItemTemplate[] }
 
 export type ItemStatus = 'pending' | 'pass' | 'fail'
-export type RunStatus = 'open' | 'passed' | 'signed-off'
+export type RunStatus = 'open' | 'passed' | 'signed-off' | 'abandoned'
 
 export interface ChecklistItem {
   key: string
@@ -45,6 +45,9 @@ export interface ChecklistItem {
   checkedBy: string | null
   checkedAt: string | null
   note: string | null
+  /** Who last wrote the note and when: a note may be added or edited after the tick. */
+  notedBy: string | null
+  notedAt: string | null
 }
 
 export interface ChecklistRunSummary {
@@ -57,6 +60,10 @@ export interface ChecklistRunSummary {
   completedAt: string | null
   signedOffBy: string | null
   signOffReason: string | null
+  /** An abandoned run: who gave it up, when and why; it never completes. */
+  abandonedBy: string | null
+  abandonedAt: string | null
+  abandonReason: string | null
   total: number
   passing: number
 }
@@ -72,9 +79,17 @@ export const signOffSchema = z.strictObject({
   reason: z.string({ error: 'required' }).trim().min(10, { error: 'at least 10 characters saying why' }).max(2000),
   confirm: confirmField.optional(),
 })
+export const noteSchema = z.strictObject({
+  note: z.string({ error: 'the note (empty to remove it)' }).trim().max(2000, { error: 'at most 2000 characters' }),
+})
+export const abandonSchema = z.strictObject({
+  reason: z.string({ error: 'required' }).trim().min(5, { error: 'at least 5 characters saying why' }).max(2000),
+})
 export type StartRunBody = z.infer<typeof startRunSchema>
 export type TickBody = z.infer<typeof tickSchema>
 export type SignOffBody = z.infer<typeof signOffSchema>
+export type NoteBody = z.infer<typeof noteSchema>
+export type AbandonBody = z.infer<typeof abandonSchema>
 
 export const gateQuerySchema = z.object({ phase: z.enum(PHASES, { error: 'pre or post' }).default('pre') })
 

@@ -19,6 +19,8 @@ export interface MigrationStatusRow {
   status: MigrationState
   /** sha256 hex of the file; for `missing`, the checksum recorded when it was applied. */
   checksum: string | null
+  /** `drifted` in dbsafe's own table: the checksum recorded when it ran (dbsafe keeps the checksum, not the text). */
+  appliedChecksum?: string
   /** ISO timestamp; null unless the tracking table has a row for it. */
   appliedAt: string | null
   appliedBy: string | null

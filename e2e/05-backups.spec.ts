@@ -23,6 +23,8 @@ test('an operator sees the corrupt nightly backup, backs up now with live progre
   const fresh = table.getByRole('row').filter({ hasText: 'dbsafe_production_' })
   await expect(fresh).toContainText('not restore-tested')
   await expect(fresh).toContainText('admin')
+  // The label typed in the dialog is shown with the file.
+  await expect(fresh).toContainText('before deploy')
   await shot(page, '14-backups-taken')
 
   await fresh.getByRole('button', { name: /Restore-test/ }).click()

@@ -1,4 +1,4 @@
-import type { ChecklistPhase, ChecklistRun, ChecklistRunSummary, ChecklistTemplate, SignOffBody, TickBody } from '~contract/checklists'
+import type { AbandonBody, ChecklistPhase, ChecklistRun, ChecklistRunSummary, ChecklistTemplate, NoteBody, SignOffBody, TickBody } from '~contract/checklists'
 import { api } from './client'
 
 const base = (target: string) => `/targets/${encodeURIComponent(target)}/checklists`
@@ -12,3 +12,6 @@ export const evaluateRun = (target: string, id: number) => api<ChecklistRun>(`${
 export const tickItem = (target: string, id: number, key: string, body: TickBody) =>
   api<ChecklistRun>(`${run(target, id)}/items/${encodeURIComponent(key)}`, { method: 'PUT', body })
 export const signOffRun = (target: string, id: number, body: SignOffBody) => api<ChecklistRun>(`${run(target, id)}/signoff`, { method: 'POST', body })
+export const noteItem = (target: string, id: number, key: string, body: NoteBody) =>
+  api<ChecklistRun>(`${run(target, id)}/items/${encodeURIComponent(key)}/note`, { method: 'PUT', body })
+export const abandonRun = (target: string, id: number, body: AbandonBody) => api<ChecklistRun>(`${run(target, id)}/abandon`, { method: 'POST', body })

@@ -6,7 +6,7 @@ import type { SessionUser } from '~contract/auth'
 // opens no session), and deleting the row ends the session wherever the cookie was copied to.
 export const SESSION_HOURS = 8
 
-const hashOf = (id: string) => createHash('sha256').update(id).digest('base64url')
+export const sessionHash = (id: string) => createHash('sha256').update(id).digest('base64url')
 
 /** A new session for the user; returns the id the cookie carries. Expired rows are swept on the way. */
 export async function createSession(pool: pg.Pool, userId: number): Promise<string> {
@@ -14,7 +14,7 @@ export async function createSession(pool: pg.Pool, userId: number): Promise<stri
   await pool.query(
     `WITH swept AS (DELETE FROM sessions WHERE expires_at < now())
      INSERT INTO sessions (id_hash, user_id, expires_at) VALUES ($1, $2, now() + make_interval(hours => $3))`,
-    [hashOf(id), userId, SESSION_HOURS])
+    [sessionHash(id), userId, SESSION_HOURS])
   return id
 }
 
@@ -22,10 +22,10 @@ export async function createSession(pool: pg.Pool, userId: number): Promise<stri
 export async function sessionUser(pool: pg.Pool, id: string): Promise<SessionUser | null> {
   const { rows } = await pool.query(
     `SELECT u.id::int, u.username, u.role FROM sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.id_hash = $1 AND s.expires_at > now()`, [hashOf(id)])
+     WHERE s.id_hash = $1 AND s.expires_at > now()`, [sessionHash(id)])
   return rows[0] ?? null
 }
 
 export async function endSession(pool: pg.Pool, id: string): Promise<void> {
-  await pool.query('DELETE FROM sessions WHERE id_hash = $1', [hashOf(id)])
+  await pool.query('DELETE FROM sessions WHERE id_hash = $1', [sessionHash(id)])
 }

@@ -2,6 +2,7 @@ import type pg from 'pg'
 import type { Role, SessionUser, UserRow } from '~contract/auth'
 import { RefusedError } from '../errors'
 import { hashPassword } from './passwords'
+import { sessionHash } from './sessions'
 
 export class UserExistsError extends RefusedError {}
 
@@ -30,14 +31,18 @@ export async function findCredentials(pool: pg.Pool, username: string): Promise<
   return rows[0] ?? null
 }
 
-/** Sets a new password and/or role and ends the user's sessions in the same statement, so no old cookie outlives the change. */
-export async function updateUser(pool: pg.Pool, id: number, change: { password?: string, role?: Role }): Promise<UserRow | null> {
+/**
+ * Sets a new password and/or role and ends the user's sessions in the same statement, so no old cookie outlives
+ * the change; `keepSession` (the cookie id of the request making the change) stays, so changing your own account
+ * does not log you out where you made it.
+ */
+export async function updateUser(pool: pg.Pool, id: number, change: { password?: string, role?: Role }, keepSession?: string): Promise<UserRow | null> {
   const hash = change.password === undefined ? null : await hashPassword(change.password)
   const { rows } = await pool.query(
     `WITH changed AS (
        UPDATE users SET password_hash = coalesce($2, password_hash), role = coalesce($3, role) WHERE id = $1 RETURNING *),
-     ended AS (DELETE FROM sessions WHERE user_id IN (SELECT id FROM changed))
-     SELECT ${USER_COLUMNS} FROM changed`, [id, hash, change.role ?? null])
+     ended AS (DELETE FROM sessions WHERE user_id IN (SELECT id FROM changed) AND id_hash IS DISTINCT FROM $4)
+     SELECT ${USER_COLUMNS} FROM changed`, [id, hash, change.role ?? null, keepSession ? sessionHash(keepSession) : null])
   return rows[0] ?? null
 }
 

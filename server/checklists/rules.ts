@@ -16,7 +16,25 @@ export function failedJobsSince(previousCompletedAt: Date | null, now: Date): Da
 /** Why a run cannot change any more, or null while it is open: a completed run is a record. */
 export function closedRefusal(run: { id: number, status: RunStatus }): string | null {
   if (run.status === 'open') return null
-  return `Checklist run #${run.id} is ${run.status === 'passed' ? 'already passed' : 'signed off'}; start a new run to check again`
+  return `Checklist run #${run.id} is ${CLOSED[run.status]}; start a new run to check again`
+}
+
+const CLOSED: Record<Exclude<RunStatus, 'open'>, string> = { 'passed': 'already passed', 'signed-off': 'signed off', 'abandoned': 'abandoned' }
+
+/**
+ * A note says what was checked, so it may be written after the tick and after the run completed (the audit keeps
+ * each version); an abandoned run is left as it was given up.
+ */
+export function noteRefusal(run: { id: number, status: RunStatus }): string | null {
+  return run.status === 'abandoned' ? `Checklist run #${run.id} was abandoned; its notes are kept as they were` : null
+}
+
+/** Only an open run can be abandoned, and the reason is what the history shows for it. */
+export function abandonRefusal(run: { id: number, status: RunStatus }, reason: string): string | null {
+  const closed = closedRefusal(run)
+  if (closed) return closed
+  if (reason.trim().length < 5) return 'Abandoning a run needs a reason of at least 5 characters'
+  return null
 }
 
 export function tickRefusal(run: { id: number, status: RunStatus }, item: { key: string, kind: 'auto' | 'manual' }): string | null {

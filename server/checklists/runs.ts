@@ -5,7 +5,7 @@ import { inTransaction } from '../database/transaction'
 import { NotFoundError, RefusedError } from '../errors'
 import { evaluatePhase, type EvaluateOptions } from './evaluate'
 import { overridesOf } from './overrides'
-import { closedRefusal, signOffRefusal, tickedStatus, tickRefusal } from './rules'
+import { abandonRefusal, closedRefusal, noteRefusal, signOffRefusal, tickedStatus, tickRefusal } from './rules'
 import * as store from './store'
 import { checklistTemplate } from './templates'
 
@@ -39,6 +39,29 @@ export async function tickItem(db: pg.Pool, target: TargetConfig, runId: number,
     if (refusal) throw new RefusedError(refusal)
     await store.setManualItem(client, runId, key, tickedStatus(body.done), body.note?.trim() || null, user)
     await store.completeIfAllPass(client, runId)
+  })
+  return getRun(db, target, runId)
+}
+
+/** Writes or edits an item's note (an empty note removes it), also after the tick and after the run completed. */
+export async function noteItem(db: pg.Pool, target: TargetConfig, runId: number, key: string, note: string, user: string): Promise<ChecklistRun> {
+  await inTransaction(db, async (client) => {
+    const run = await lockedRun(client, target, runId)
+    if (!await store.findItem(client, runId, key)) throw new NotFoundError(`Checklist run #${runId} has no item "${key}"`)
+    const refusal = noteRefusal(run)
+    if (refusal) throw new RefusedError(refusal)
+    await store.setNote(client, runId, key, note.trim() || null, user)
+  })
+  return getRun(db, target, runId)
+}
+
+/** Gives up an open run (the deploy was called off, the run was started by mistake); it stays in the history. */
+export async function abandonRun(db: pg.Pool, target: TargetConfig, runId: number, reason: string, user: string): Promise<ChecklistRun> {
+  await inTransaction(db, async (client) => {
+    const run = await lockedRun(client, target, runId)
+    const refusal = abandonRefusal(run, reason)
+    if (refusal) throw new RefusedError(refusal)
+    await store.markAbandoned(client, runId, user, reason.trim())
   })
   return getRun(db, target, runId)
 }

@@ -5,10 +5,11 @@ type Db = pg.Pool | pg.PoolClient
 
 const RUN_COLUMNS = `r.id, r.target, r.phase, r.status, r.started_by AS "startedBy", r.started_at AS "startedAt",
   r.completed_at AS "completedAt", r.signed_off_by AS "signedOffBy", r.sign_off_reason AS "signOffReason",
+  r.abandoned_by AS "abandonedBy", r.abandoned_at AS "abandonedAt", r.abandon_reason AS "abandonReason",
   (SELECT count(*) FROM checklist_items i WHERE i.run_id = r.id)::int AS total,
   (SELECT count(*) FROM checklist_items i WHERE i.run_id = r.id AND i.status = 'pass')::int AS passing`
 const ITEM_COLUMNS = `key, position, kind, label, help, check_kind AS "check", status, evidence,
-  checked_by AS "checkedBy", checked_at AS "checkedAt", note`
+  checked_by AS "checkedBy", checked_at AS "checkedAt", note, noted_by AS "notedBy", noted_at AS "notedAt"`
 
 export async function insertRun(client: pg.PoolClient, target: string, phase: ChecklistPhase, startedBy: string,
   items: ChecklistItemTemplate[]): Promise<number> {
@@ -65,8 +66,17 @@ export async function findItem(db: Db, runId: number, key: string): Promise<Chec
 }
 
 export async function setManualItem(client: pg.PoolClient, runId: number, key: string, status: string, note: string | null, by: string): Promise<void> {
-  await client.query(`UPDATE checklist_items SET status = $3, note = $4, checked_by = $5, checked_at = now()
+  await client.query(`UPDATE checklist_items SET status = $3, checked_by = $5, checked_at = now(),
+      note = $4, noted_by = CASE WHEN $4::text IS NULL THEN NULL ELSE $5 END,
+      noted_at = CASE WHEN $4::text IS NULL THEN NULL ELSE now() END
     WHERE run_id = $1 AND key = $2 AND kind = 'manual'`, [runId, key, status, note, by])
+}
+
+/** Writes, replaces or (with null) removes an item's note, leaving its status and tick alone. */
+export async function setNote(client: pg.PoolClient, runId: number, key: string, note: string | null, by: string): Promise<void> {
+  await client.query(`UPDATE checklist_items SET note = $3, noted_by = CASE WHEN $3::text IS NULL THEN NULL ELSE $4 END,
+      noted_at = CASE WHEN $3::text IS NULL THEN NULL ELSE now() END
+    WHERE run_id = $1 AND key = $2`, [runId, key, note, by])
 }
 
 /** Completes an open run whose items all pass; one statement, so it sees the items as they are now. */
@@ -82,6 +92,11 @@ export async function markSignedOff(client: pg.PoolClient, runId: number, by: st
     WHERE id = $1 AND status = 'open'`, [runId, by, reason])
 }
 
+export async function markAbandoned(client: pg.PoolClient, runId: number, by: string, reason: string): Promise<void> {
+  await client.query(`UPDATE checklist_runs SET status = 'abandoned', abandoned_at = now(), abandoned_by = $2, abandon_reason = $3
+    WHERE id = $1 AND status = 'open'`, [runId, by, reason])
+}
+
 /** When the last completed run of this phase finished, not counting `exceptRun`. */
 export async function previousCompletedAt(db: Db, target: string, phase: ChecklistPhase, exceptRun?: number): Promise<Date | null> {
   const { rows } = await db.query<{ at: Date }>(`SELECT completed_at AS at FROM checklist_runs
@@ -93,11 +108,11 @@ export async function previousCompletedAt(db: Db, target: string, phase: Checkli
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null)
 
 function summaryRow(r: Record<string, unknown>): ChecklistRunSummary {
-  const run = r as unknown as ChecklistRunSummary & { startedAt: Date, completedAt: Date | null }
-  return { ...run, startedAt: iso(run.startedAt)!, completedAt: iso(run.completedAt) }
+  const run = r as unknown as ChecklistRunSummary & { startedAt: Date, completedAt: Date | null, abandonedAt: Date | null }
+  return { ...run, startedAt: iso(run.startedAt)!, completedAt: iso(run.completedAt), abandonedAt: iso(run.abandonedAt) }
 }
 
 function itemRow(r: Record<string, unknown>): ChecklistItem {
-  const item = r as unknown as ChecklistItem & { checkedAt: Date | null }
-  return { ...item, checkedAt: iso(item.checkedAt) }
+  const item = r as unknown as ChecklistItem & { checkedAt: Date | null, notedAt: Date | null }
+  return { ...item, checkedAt: iso(item.checkedAt), notedAt: iso(item.notedAt) }
 }

@@ -262,6 +262,17 @@ export const consoleMigrations: { name: string, sql: string }[] = [
         ack_at timestamptz,
         ack_reason text
       );
+      `,
+  },
+  {
+    name: '011_checklist_notes_abandon',
+    sql: `
+      -- An open run can be abandoned (with who, when and why); it never completes, so it never passes a gate.
+      ALTER TABLE checklist_runs DROP CONSTRAINT checklist_runs_status_check;
+      ALTER TABLE checklist_runs ADD CONSTRAINT checklist_runs_status_check CHECK (status IN ('open', 'passed', 'signed-off', 'abandoned'));
+      ALTER TABLE checklist_runs ADD COLUMN abandoned_by text, ADD COLUMN abandoned_at timestamptz, ADD COLUMN abandon_reason text;
+      -- A note can be written or edited after the tick; who wrote it last and when, apart from who ticked.
+      ALTER TABLE checklist_items ADD COLUMN noted_by text, ADD COLUMN noted_at timestamptz;
     `,
   },
 ]

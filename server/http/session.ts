@@ -23,6 +23,11 @@ export async function currentUser(event: H3Event): Promise<SessionUser | null> {
   return sid ? sessionUser((await useConsole()).db, sid) : null
 }
 
+/** The id the request's cookie carries, if it has a session. */
+export async function currentSessionId(event: H3Event): Promise<string | undefined> {
+  return (await cookieSession(event)).data.sid
+}
+
 /** Replaces whatever session the request had with a new one for the user. */
 export async function startSession(event: H3Event, userId: number): Promise<void> {
   const s = await cookieSession(event)

@@ -43,7 +43,7 @@ function rowFor(name: string, checksum: string, r: TrackedRow | undefined): Migr
   if (r.applied_at) {
     // A null recorded checksum (hand-inserted row) cannot prove drift.
     const drifted = r.checksum !== null && r.checksum !== checksum
-    return { ...applied(r), status: drifted ? 'drifted' : 'applied', checksum }
+    return drifted ? { ...applied(r), status: 'drifted', checksum, appliedChecksum: r.checksum! } : { ...applied(r), status: 'applied', checksum }
   }
   if (r.last_error !== null) {
     return { ...pendingRow(name, checksum), status: 'failed', lastError: r.last_error, ...(r.last_failed_at ? { lastFailedAt: r.last_failed_at.toISOString() } : {}) }

@@ -1,13 +1,25 @@
 import type pg from 'pg'
-import type { LockWait, OpenTransaction, RunningQuery } from '~contract/monitoring'
+import type { ConnectionStateCount, LockWait, OpenTransaction, RunningQuery } from '~contract/monitoring'
 import { CLIENT_BACKEND, MARK, NOT_OURS } from './sql'
 
 const QUERY_CHARS = 300
 const LIMIT = 10
 
-/** Longest-running statements and oldest open transactions, from one read of pg_stat_activity. */
-export async function activity(pool: pg.Pool): Promise<{ longestQueries: RunningQuery[], openTransactions: OpenTransaction[] }> {
-  const { rows } = await pool.query<{ longestQueries: RunningQuery[], openTransactions: OpenTransaction[] }>(`${MARK}
+/**
+ * This console's own monitoring sessions are counted apart: between the statements of its read-only transaction
+ * one is "idle in transaction", and counted as such it contradicted the open transactions, which leave it out.
+ */
+export const OWN_STATE = 'dbsafe monitoring'
+
+interface Activity { byState: ConnectionStateCount[], longestQueries: RunningQuery[], openTransactions: OpenTransaction[] }
+
+/**
+ * Sessions by state, longest-running statements and oldest open transactions, from one read of pg_stat_activity
+ * (one statement, one snapshot): read apart, a session could count as "idle in transaction" in one and be gone
+ * from the other, and the page said both "idle in transaction 1" and "no open transactions".
+ */
+export async function activity(pool: pg.Pool): Promise<Activity> {
+  const { rows } = await pool.query<Activity>(`${MARK}
     WITH a AS (
       SELECT a.pid, a.usename AS "user", a.datname AS database, a.state, a.wait_event_type, a.wait_event,
         a.query_start, a.xact_start, left(a.query, $1) AS query
@@ -15,6 +27,9 @@ export async function activity(pool: pg.Pool): Promise<{ longestQueries: Running
       WHERE ${CLIENT_BACKEND} AND a.pid <> pg_backend_pid() AND ${NOT_OURS}
     )
     SELECT
+      (SELECT coalesce(json_agg(json_build_object('state', s.state, 'count', s.count) ORDER BY s.count DESC, s.state), '[]')
+         FROM (SELECT CASE WHEN NOT (${NOT_OURS}) THEN '${OWN_STATE}' ELSE coalesce(a.state, 'unknown') END AS state, count(*)::int AS count
+                 FROM pg_stat_activity a WHERE ${CLIENT_BACKEND} GROUP BY 1) s) AS "byState",
       (SELECT coalesce(json_agg(q ORDER BY q.since), '[]') FROM (
          SELECT pid, "user", database, state, query, query_start AS since,
            (extract(epoch FROM clock_timestamp() - query_start) * 1000)::float8 AS "durationMs",
@@ -26,8 +41,9 @@ export async function activity(pool: pg.Pool): Promise<{ longestQueries: Running
            (extract(epoch FROM clock_timestamp() - xact_start) * 1000)::float8 AS "xactAgeMs"
          FROM a WHERE xact_start IS NOT NULL
          ORDER BY xact_start LIMIT $2) t) AS "openTransactions"`, [QUERY_CHARS, LIMIT])
-  const { longestQueries, openTransactions } = rows[0]
+  const { byState, longestQueries, openTransactions } = rows[0]
   return {
+    byState,
     longestQueries: longestQueries.map(({ pid, user, database, state, durationMs, query, waitEvent }) =>
       ({ pid, user, database, state, durationMs: Math.round(durationMs), query, waitEvent })),
     openTransactions: openTransactions.map(({ pid, user, state, xactAgeMs, query }) =>

@@ -59,7 +59,7 @@ describe('backups over HTTP', () => {
     expect(JSON.stringify(job)).not.toContain(c.targets[0].appPassword)
     const list = await json(await c.request('/api/targets/main/backups', { cookie: viewer }))
     expect(list).toHaveLength(1)
-    expect(list[0]).toMatchObject({ format: 'custom', status: 'unverified', createdBy: 'oscar' })
+    expect(list[0]).toMatchObject({ format: 'custom', status: 'unverified', createdBy: 'oscar', label: 'before deploy' })
     expect(list[0].manifest.totalRows).toBe(500)
   })
 

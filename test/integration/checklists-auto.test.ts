@@ -44,7 +44,7 @@ describe('automatic checklist items on live state', () => {
     await restoreRole?.drop()
   })
 
-  it('skip-migrations: "true" passes; "TRUE" fails and says the app will run migrations', async () => {
+  it('skip-migrations: "true" passes; "TRUE" fails and says migrations run, though none is pending', async () => {
     const on = await check('skip-migrations')
     expect(on.pass).toBe(true)
     expect(on.evidence.value).toMatch(/^SKIP_MIGRATIONS="true" \(line \d+ of .*app\.env\)$/)
@@ -52,7 +52,7 @@ describe('automatic checklist items on live state', () => {
     const near = await check('skip-migrations')
     expect(near.pass).toBe(false)
     expect(near.evidence.value).toContain('"TRUE"')
-    expect(near.evidence.detail).toMatch(/WILL run.*looks like on/)
+    expect(near.evidence.detail).toMatch(/^Migrations run on the next start, but none is pending now.*looks like on/)
     env('true')
   })
 
@@ -77,6 +77,9 @@ describe('automatic checklist items on live state', () => {
     writeFileSync(join(dir, '001_gadgets.sql'), sql)
     expect(await check('no-drift')).toMatchObject({ pass: true })
     expect(await check('no-pending')).toMatchObject({ pass: false, evidence: { value: '1 not applied', detail: '001_gadgets is pending' } })
+    env('TRUE')
+    expect((await check('skip-migrations')).evidence.detail).toMatch(/^1 pending migration WILL run on the next start\./)
+    env('true')
 
     await targetSql(`${TRACKING_TABLE_DDL('dbsafe_migrations')}; ${sql}
       INSERT INTO dbsafe_migrations (name, checksum, applied_at, applied_by) VALUES ('001_gadgets', '${createHash('sha256').update(sql).digest('hex')}', now(), 'test');

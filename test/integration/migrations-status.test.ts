@@ -77,6 +77,8 @@ describe('migration status', () => {
     expect(row).toMatchObject({ name: '001_users', status: 'drifted', checksum: current[0].checksum, durationMs: 42 })
     const { rows } = await db.pool.query(`SELECT checksum FROM ${TABLE} WHERE name = '001_users'`)
     expect(rows[0].checksum).not.toBe(current[0].checksum)
+    // What ran is told apart from the file now, so the page can say which version to restore.
+    expect(row.appliedChecksum).toBe(rows[0].checksum)
   })
 
   it('reports an applied migration whose file was deleted as missing, in run order', async () => {

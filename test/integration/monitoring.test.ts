@@ -78,6 +78,9 @@ describe('monitoringSnapshot over a real server', () => {
       expect(snap.longestQueries.every((q) => !q.query.includes('dbsafe:monitoring'))).toBe(true)
       expect(snap.openTransactions.find((t) => t.pid === holder.pid)).toMatchObject({ state: 'idle in transaction', query: expect.stringContaining('LOCK TABLE big') })
       expect(snap.openTransactions.every((t) => !t.query.includes('dbsafe:monitoring'))).toBe(true)
+      // One read, this console's own sessions apart: every session counted idle in a transaction is listed among the open transactions.
+      expect(snap.openTransactions.filter((t) => t.state === 'idle in transaction')).toHaveLength(
+        snap.connections.byState.find((s) => s.state === 'idle in transaction')!.count)
       const ages = snap.openTransactions.map((t) => t.xactAgeMs)
       expect(ages).toEqual([...ages].sort((a, b) => b - a))
 

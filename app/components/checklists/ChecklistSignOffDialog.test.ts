@@ -8,10 +8,10 @@ vi.mock('../../api/checklists', () => ({ signOffRun: vi.fn() }))
 enableAutoUnmount(afterEach)
 
 const item = (key: string, status: ChecklistItem['status'], label: string): ChecklistItem =>
-  ({ key, position: 0, kind: 'auto', label, help: null, check: null, status, evidence: status === 'fail' ? { value: 'SKIP_MIGRATIONS="false"', seenAt: '2026-11-24T09:00:00Z' } : null, checkedBy: null, checkedAt: null, note: null })
+  ({ key, position: 0, kind: 'auto', label, help: null, check: null, status, evidence: status === 'fail' ? { value: 'SKIP_MIGRATIONS="false"', seenAt: '2026-11-24T09:00:00Z' } : null, checkedBy: null, checkedAt: null, note: null, notedBy: null, notedAt: null })
 const run: ChecklistRun = {
   id: 12, target: 'staging', phase: 'pre', status: 'open', startedBy: 'admin', startedAt: '2026-11-24T09:00:00Z', completedAt: null,
-  signedOffBy: null, signOffReason: null, total: 2, passing: 1,
+  signedOffBy: null, signOffReason: null, abandonedBy: null, abandonedAt: null, abandonReason: null, total: 2, passing: 1,
   items: [item('reachable', 'pass', 'Target reachable'), item('skip-migrations', 'fail', 'SKIP_MIGRATIONS=true in the app\'s env file')],
 }
 

@@ -121,4 +121,26 @@ describe('MigrationDetail of a TypeScript migration module', () => {
     expect(getMigration).toHaveBeenCalledTimes(2)
     expect(wrapper.find('header').text()).toContain('applied')
   })
+
+  it('shows a drifted file\'s checksums then and now and the fix, never a re-run', async () => {
+    vi.mocked(getMigration).mockResolvedValue(detail('0001_users.sql', 'CREATE TABLE users (id int, email text);', {
+      status: 'drifted', checksum: 'f00d', appliedChecksum: 'beef', appliedAt: '2026-11-20T09:00:00Z', appliedBy: 'olga', file: '0001_users.sql',
+    }))
+    const wrapper = mount(MigrationDetail, { props: { target: 'production', name: '0001_users.sql' }, global: { stubs } })
+    await flushPromises()
+    expect(wrapper.get('[data-testid="drift-then"]').text()).toBe('beef')
+    expect(wrapper.get('[data-testid="drift-now"]').text()).toBe('f00d')
+    const text = wrapper.get('[data-testid="drift"]').text()
+    expect(text).toContain('git log -p -- 0001_users.sql')
+    expect(text).toContain('restore the file as it ran')
+    expect(text).toContain('new migration')
+    expect(text).toContain('Re-running an applied migration is never the fix')
+  })
+
+  it('says nothing of drift for an applied file', async () => {
+    vi.mocked(getMigration).mockResolvedValue(detail('0001_users.sql', 'CREATE TABLE users ();', { status: 'applied' }))
+    const wrapper = mount(MigrationDetail, { props: { target: 'production', name: '0001_users.sql' }, global: { stubs } })
+    await flushPromises()
+    expect(wrapper.find('[data-testid="drift"]').exists()).toBe(false)
+  })
 })
