@@ -5,13 +5,14 @@ import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 
 const USAGE = `Usage: dbsafe check --target <id> [--phase pre|post] [--url <console url>] [--token <api token>]
-       dbsafe report --target <id> [--out <file.md>] [--url <console url>] [--token <api token>]
+       dbsafe report --target <id> [--deploy <n>] [--out <file.md>] [--url <console url>] [--token <api token>]
 
   check      runs the deploy gate: exit 0 every check passes, 1 a check fails
   report     prints the target's safety report (Markdown) from live evidence, or writes it to --out
 
   --target   the target's id in the console (e.g. production)
   --phase    pre (default) before the deploy, post after it
+  --deploy   report: the report of that deploy (its record first)
   --out      report: the file to write instead of standard output
   --url      the console, default $DBSAFE_URL or http://127.0.0.1:3000
   --token    a read-only API token (create one on the console's Tokens page), default $DBSAFE_TOKEN
@@ -30,7 +31,7 @@ function parse(argv) {
     return parseArgs({
       args: argv, allowPositionals: true, strict: true,
       options: {
-        target: { type: 'string' }, phase: { type: 'string', default: 'pre' }, out: { type: 'string' },
+        target: { type: 'string' }, phase: { type: 'string', default: 'pre' }, out: { type: 'string' }, deploy: { type: 'string' },
         url: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     })
@@ -77,9 +78,10 @@ async function check({ target, phase, ...conn }) {
   process.exitCode = body.pass && res.status === 200 ? EXIT.pass : EXIT.fail
 }
 
-async function report({ target, out, ...conn }) {
+async function report({ target, out, deploy, ...conn }) {
   if (!target) fail('--target is required', true)
-  const { res } = await ask(conn, `/api/targets/${encodeURIComponent(target)}/report?format=markdown`, 'text/markdown')
+  if (deploy !== undefined && !/^[1-9]\d*$/.test(deploy)) fail(`--deploy must be a deploy number, not "${deploy}"`, true)
+  const { res } = await ask(conn, `/api/targets/${encodeURIComponent(target)}/report?format=markdown${deploy ? `&deploy=${deploy}` : ''}`, 'text/markdown')
   const markdown = await res.text()
   if (!out) return void process.stdout.write(markdown)
   try {
@@ -102,6 +104,7 @@ await command({
   target: values.target,
   phase: values.phase,
   out: values.out,
+  deploy: values.deploy,
   url: values.url ?? process.env.DBSAFE_URL ?? 'http://127.0.0.1:3000',
   token: values.token ?? process.env.DBSAFE_TOKEN,
 })

@@ -13,6 +13,7 @@ interface PageCase { name: string, path: string, prepare?: (page: Page) => Promi
 
 // Add a page here and it is checked at both sizes, with a phone screenshot e2e/screenshots/90-<name>.png.
 const PAGES: PageCase[] = [
+  { name: 'home', path: '/' },
   { name: 'overview', path: '/targets/production' },
   { name: 'privileges', path: '/targets/production/privileges' },
   { name: 'migrations', path: '/targets/production/migrations' },
@@ -30,6 +31,8 @@ const PAGES: PageCase[] = [
   { name: 'checklist-open', path: '/targets/staging/checklists?run=999999', prepare: (page) => showOpenRun(page, 'staging') },
   { name: 'deploy', path: '/targets/production/deploy' },
   { name: 'monitoring', path: '/targets/production/monitoring' },
+  { name: 'safety-report', path: '/targets/production/report' },
+  { name: 'account', path: '/account' },
   { name: 'audit', path: '/audit' },
   { name: 'users', path: '/users' },
   { name: 'tokens', path: '/tokens' },
@@ -137,6 +140,7 @@ const DIALOGS: { name: string, path: string, prepare?: (page: Page) => Promise<v
   { name: 'backup', path: '/targets/production/backups', open: (page) => page.getByTestId('backup-now').click() },
   { name: 'migration-run', path: '/targets/production/migrations', open: (page) => page.getByTestId('run-migrations').click() },
   { name: 'skip-migrations', path: '/targets/production', open: (page) => page.getByTestId('skip-toggle').click() },
+  { name: 'deploy-start', path: '/targets/staging/deploy', open: (page) => page.getByTestId('start-deploy').click() },
   {
     name: 'sign-off',
     path: '/targets/staging/checklists?run=999999',

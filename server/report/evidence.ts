@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import type { BackupEntry, BackupFreshness } from '~contract/backups'
 import type { ChecklistRun, GateResult } from '~contract/checklists'
+import type { Deploy } from '~contract/deploys'
 import type { MigrationsView } from '~contract/migrations'
 import type { PrivilegeReview } from '~contract/privileges'
 import type { Connection, SkipMigrationsState, TargetIdentity } from '~contract/targets'
@@ -36,6 +37,8 @@ export interface ReportEvidence {
   backups: Observed<{ entries: BackupEntry[], freshness: BackupFreshness }>
   /** The newest pre-deploy and post-deploy checklist runs with their items, newest first. */
   checklists: Observed<ChecklistRun[]>
+  /** The deploy the report is for, when it is for one: its steps, who overrode what and why, the privileges difference. */
+  deploy: { at: string, value: Deploy } | null
 }
 
 async function observe<T>(read: () => Promise<T> | T): Promise<Observed<T>> {
@@ -48,7 +51,8 @@ async function observe<T>(read: () => Promise<T> | T): Promise<Observed<T>> {
 }
 
 /** Reads everything the report claims, each part on its own: one part that cannot be read does not hide the rest. */
-export async function gatherEvidence(consoleDb: pg.Pool, target: TargetConfig, generatedBy: string): Promise<ReportEvidence> {
+export async function gatherEvidence(consoleDb: pg.Pool, target: TargetConfig, generatedBy: string, deploy?: Deploy): Promise<ReportEvidence> {
+  const deployAt = new Date().toISOString()
   const env = await observe(() => readEnvFile(target.envFile))
   const envOf = () => {
     if (!env.ok) throw new Error(`the env file cannot be read: ${env.error}`)
@@ -81,6 +85,7 @@ export async function gatherEvidence(consoleDb: pg.Pool, target: TargetConfig, g
       backupKeepMin: target.backupKeepMin, preMigrationBackupMaxAgeMinutes: target.preMigrationBackupMaxAgeMinutes,
     },
     gate, connection, appRole, privileges, migrations, backups, checklists,
+    deploy: deploy ? { at: deployAt, value: deploy } : null,
     skipMigrations: await observe(() => targetSkipMigrations(target, envOf())),
   }
 }

@@ -171,6 +171,33 @@ describe('safety report', () => {
     expect(section(down.markdown, '3. Migrations')).toContain('Could not be read')
   })
 
+  it('reports one deploy as recorded: its note, who overrode which step and why, how it ended', async () => {
+    const note = 'release 2.4 <b>hot</b>'
+    const started = await c.request('/api/targets/main/deploys', { method: 'POST', cookie: admin, body: { note } })
+    expect(started.status).toBe(201)
+    const d = await json(started)
+    const why = 'gate checked by hand on the staging copy'
+    expect((await c.request(`/api/targets/main/deploys/${d.id}/steps/pre-gate/override`, { method: 'POST', cookie: admin, body: { reason: why } })).status).toBe(200)
+    const ended = await c.request(`/api/targets/main/deploys/${d.id}/end`, { method: 'POST', cookie: admin, body: { outcome: 'abandoned', reason: 'release postponed to Monday' } })
+    expect(ended.status).toBe(200)
+    const record = await json(await c.request(`/api/targets/main/deploys/${d.id}`, { cookie: admin }))
+
+    const md = (await json(await c.request(`/api/targets/main/report?deploy=${d.id}`, { cookie: viewer }))).markdown as string
+    const part = section(md, `Deploy #${d.id}`)
+    expect(md.indexOf(`## Deploy #${d.id}`)).toBeLessThan(md.indexOf('## Executive summary'))
+    expect(part).toContain(`Started by admin at ${record.startedAt.slice(0, 19).replace('T', ' ')} UTC; **abandoned**, ended by admin`)
+    expect(part).toContain('> release 2.4 \\<b\\>hot\\</b\\>')
+    expect(part).toContain('> release postponed to Monday')
+    expect(part).toMatch(new RegExp(`\\| ⚠ \\| Pre-deploy gate \\| .* \\| overridden by admin at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC: ${why} \\|`))
+    expect(record.steps.find((s: { key: string }) => s.key === 'pre-gate').override.reason).toBe(why)
+    const download = await c.request(`/api/targets/main/report?deploy=${d.id}&format=markdown`, { cookie: viewer })
+    expect(download.headers.get('content-disposition')).toMatch(new RegExp(`filename="safety-report-main-deploy-${d.id}-\\d{8}-\\d{4}\\.md"`))
+    const missing = await c.request('/api/targets/main/report?deploy=99999', { cookie: viewer })
+    expect(missing.status).toBe(404)
+    expect((await json(missing)).message).toMatch(/No deploy #99999/)
+    expect((await c.request('/api/targets/main/report?deploy=abc', { cookie: viewer })).status).toBe(400)
+  })
+
   it('comes from the CLI with a read-only API token', async () => {
     const { token } = await json(await c.request('/api/tokens', { method: 'POST', cookie: admin, body: { name: 'report cli' } }))
     const out = join(mkdtempSync(join(tmpdir(), 'dbsafe-report-')), 'report.md')
