@@ -11,7 +11,7 @@ async function loginAs(browser: Browser, username: string, password: string, wid
   await page.getByLabel('Username').fill(username)
   await page.getByLabel('Password').fill(password)
   await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL((url) => url.pathname.startsWith('/targets/'))
+  await page.waitForURL((url) => url.pathname === '/')
   return page
 }
 

@@ -26,13 +26,13 @@ describe('targets, overview and SKIP_MIGRATIONS over real databases', () => {
     return { status: res.status, body: await json(res) }
   }
 
-  it('lists every target with whether it can be reached', async () => {
+  it('lists every target with whether it can be reached (a target nobody labelled counts as production)', async () => {
     const { body } = await get('/api/targets')
     expect(body).toEqual([
-      { id: 'alpha', label: 'Target alpha', reachable: true },
-      { id: 'beta', label: 'Target beta', reachable: true },
-      { id: 'down', label: 'Down', reachable: false },
-      { id: 'no-env', label: 'No env file', reachable: false },
+      { id: 'alpha', label: 'Target alpha', environment: 'production', colour: null, reachable: true },
+      { id: 'beta', label: 'Target beta', environment: 'production', colour: null, reachable: true },
+      { id: 'down', label: 'Down', environment: 'production', colour: null, reachable: false },
+      { id: 'no-env', label: 'No env file', environment: 'production', colour: null, reachable: false },
     ])
   })
 

@@ -7,8 +7,10 @@ import { once } from '../support/once'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
 
 const GATE = 'GET /api/targets/main/gate'
+// The safety report is the other read-only route a token opens (safety-report.test.ts runs it with one).
+const REPORT = 'GET /api/targets/main/report'
 
-describe('API tokens: read-only, the gate and /metrics only', () => {
+describe('API tokens: read-only, the gate, the safety report and /metrics only', () => {
   let c: ConsoleFixture
   let admin: string
   let viewer: string
@@ -85,7 +87,7 @@ describe('API tokens: read-only, the gate and /metrics only', () => {
     expect(await json(none)).toEqual({ statusCode: 401, message: 'Log in first' })
   })
 
-  it.each([...apiRoutes().filter((r) => `${r.method} ${r.path}` !== GATE && !r.path.startsWith('/api/health') && r.path !== '/api/auth/login'),
+  it.each([...apiRoutes().filter((r) => ![GATE, REPORT].includes(`${r.method} ${r.path}`) && !r.path.startsWith('/api/health') && r.path !== '/api/auth/login'),
     { method: 'POST', path: '/api/targets/main/backups', file: '(guarded job)' }, { method: 'POST', path: '/api/targets/main/gate', file: '(wrong method)' }])(
     'the token cannot reach $method $path', async (r) => {
       await createToken()

@@ -81,7 +81,9 @@ describe('an unreachable target: every page says which, why and since when, neve
     // One run of failures, one start: the first failure's time, kept by the console.
     expect([...since]).toHaveLength(1)
     expect(Date.parse([...since][0])).toBeLessThanOrEqual(Date.now())
-  })
+    // Each page is held to the connect timeout above; there are some twenty-five of them, and a route that fails slowly
+    // (an address with no route may take its full connect attempt) takes seconds each.
+  }, 180_000)
 
   it('forgets the run of failures once the target answers, and starts a new one when it fails again', async () => {
     const first = (await get('/api/targets/flappy/migrations')).body.data.since
