@@ -64,7 +64,7 @@ test('an admin adds a viewer who then cannot manage users', async ({ page, brows
   await other.getByLabel('Username').fill('val')
   await other.getByLabel('Password').fill('viewer-password-1')
   await other.getByRole('button', { name: 'Sign in' }).click()
-  await expect(other.getByTestId('connection-card')).toBeVisible()
+  await expect(other.getByTestId('home-targets')).toBeVisible()
   await expect(other.getByRole('link', { name: 'Users' })).toHaveCount(0)
   await other.getByRole('button', { name: 'Log out' }).click()
   await expect(other).toHaveURL(/\/login$/)

@@ -95,7 +95,7 @@ test('on a phone the navigation folds behind a menu button that the keyboard can
   await expect(nav).toBeHidden()
   await expect(page.getByRole('button', { name: 'Log out' })).toBeInViewport()
   // Production is marked on every page, by the switcher.
-  await expect(page.getByTestId('environment-badge')).toHaveText('production')
+  await expect(page.getByRole('banner').getByTestId('environment-badge')).toHaveText('production')
   await expect(page.getByTestId('production-band')).toBeVisible()
 
   await menu.focus()
@@ -118,7 +118,7 @@ test('the first Tab reaches "Skip to content", which moves focus past the naviga
   await page.goto(`${baseURL()}/targets/staging`)
   await settled(page)
   await expect(page.getByTestId('production-band')).toHaveCount(0)
-  await expect(page.getByTestId('environment-badge')).toHaveText('staging')
+  await expect(page.getByRole('banner').getByTestId('environment-badge')).toHaveText('staging')
   await page.keyboard.press('Tab')
   const skip = page.getByRole('link', { name: 'Skip to content' })
   await expect(skip).toBeFocused()
@@ -131,14 +131,15 @@ test('an unknown address shows "Page not found" with a way home', async ({ page 
   await loginAsAdmin(page)
   await page.goto(`${baseURL()}/targets/production/nowhere`)
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible()
-  await page.getByRole('link', { name: 'Go to the overview' }).click()
-  await expect(page).toHaveURL(/\/targets\/[^/]+$/)
+  await page.getByRole('link', { name: 'Go to the list of targets' }).click()
+  await expect(page).toHaveURL(/\/$/)
+  await expect(page.getByTestId('home-targets')).toBeVisible()
 })
 
 // The main dialogs, opened and closed again without confirming: axe inside each, at phone size.
 const DIALOGS: { name: string, path: string, prepare?: (page: Page) => Promise<void>, open: (page: Page) => Promise<void> }[] = [
   { name: 'backup', path: '/targets/production/backups', open: (page) => page.getByTestId('backup-now').click() },
-  { name: 'migration-run', path: '/targets/production/migrations', open: (page) => page.getByTestId('run-migrations').click() },
+  { name: 'migration-run', path: '/targets/staging/migrations', open: (page) => page.getByTestId('run-migrations').click() },
   { name: 'skip-migrations', path: '/targets/production', open: (page) => page.getByTestId('skip-toggle').click() },
   { name: 'deploy-start', path: '/targets/staging/deploy', open: (page) => page.getByTestId('start-deploy').click() },
   {

@@ -174,7 +174,7 @@ describe('safety report', () => {
   it('reports one deploy as recorded: its note, who overrode which step and why, how it ended', async () => {
     const note = 'release 2.4 <b>hot</b>'
     const started = await c.request('/api/targets/main/deploys', { method: 'POST', cookie: admin, body: { note } })
-    expect(started.status).toBe(201)
+    expect(started.status, await started.clone().text()).toBe(201)
     const d = await json(started)
     const why = 'gate checked by hand on the staging copy'
     expect((await c.request(`/api/targets/main/deploys/${d.id}/steps/pre-gate/override`, { method: 'POST', cookie: admin, body: { reason: why } })).status).toBe(200)

@@ -14,6 +14,8 @@ const marked = new Marked({
       return SAFE_HREF.test(token.href) ? `<a href="${escapeHtml(token.href)}">${label}</a>` : label
     },
     image: (token: Tokens.Image) => escapeHtml(token.text),
+    // A long script scrolls inside its block: the block takes focus so the keyboard can scroll it.
+    code: (token: Tokens.Code) => `<pre tabindex="0"><code>${escapeHtml(token.text)}</code></pre>\n`,
   },
 })
 

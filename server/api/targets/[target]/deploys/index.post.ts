@@ -2,7 +2,7 @@ import { defineEventHandler, setResponseStatus } from 'h3'
 import { startDeploySchema } from '~contract/deploys'
 import { startDeploy } from '~server/deploys/record'
 import { useConsole } from '~server/context'
-import { guarded, requireConfirmation } from '~server/http/guard'
+import { guarded } from '~server/http/guard'
 import { requireTarget } from '~server/http/target'
 
 export default defineEventHandler(async (event) => {
@@ -10,7 +10,6 @@ export default defineEventHandler(async (event) => {
   return guarded(event, {
     action: 'deploys.start', role: 'operator', target, body: startDeploySchema,
     handle: async ({ user, body }) => {
-      requireConfirmation(body.confirm, target)
       const deploy = await startDeploy((await useConsole()).db, target, user.username, body.note ?? null)
       setResponseStatus(event, 201)
       return deploy

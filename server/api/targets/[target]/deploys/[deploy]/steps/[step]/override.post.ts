@@ -2,7 +2,7 @@ import { defineEventHandler } from 'h3'
 import { deployStepParamsSchema, overrideStepSchema } from '~contract/deploys'
 import { overrideStep } from '~server/deploys/record'
 import { useConsole } from '~server/context'
-import { guarded, requireConfirmation } from '~server/http/guard'
+import { guarded } from '~server/http/guard'
 import { requireTarget } from '~server/http/target'
 
 export default defineEventHandler(async (event) => {
@@ -10,7 +10,6 @@ export default defineEventHandler(async (event) => {
   return guarded(event, {
     action: 'deploys.override-step', role: 'admin', target, path: deployStepParamsSchema, body: overrideStepSchema,
     handle: async ({ user, path, body }) => {
-      requireConfirmation(body.confirm, target)
       return overrideStep((await useConsole()).db, target, path.deploy, path.step, user.username, body.reason)
     },
     params: ({ path, body }) => ({ deploy: path?.deploy, step: path?.step, reason: body?.reason }),

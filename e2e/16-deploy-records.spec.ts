@@ -1,12 +1,13 @@
 import { rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
+import pg from 'pg'
 import { baseURL, loginAsAdmin, shot } from './helpers'
 
 // Production in the demo world: its app role owns tables (never safe), SKIP_MIGRATIONS a near miss set twice (fixed to
 // "true" by 04-skip-migrations when that ran first), 006_drop_legacy_sessions pending (005 applied by 03-migrations when
 // that ran). The spec adds a release migration that GRANTs, so the privileges difference has something to show. The
-// migrations dir is shared with staging: the file is removed at the end.
+// migrations dir is shared with staging: the file, its table and its tracker row are removed at the end.
 const MIGRATION = join(dirname(process.env.E2E_PRODUCTION_ENV ?? '.'), 'migrations', '007_release_notes.sql')
 
 const step = (page: Page, key: string) => page.getByTestId(`deploy-record-step-${key}`)
@@ -22,7 +23,17 @@ async function override(page: Page, key: string, reason: string) {
   await expect(state(page, key)).toHaveText('overridden')
 }
 
-test.afterAll(() => rmSync(MIGRATION, { force: true }))
+// Leaves production as the later specs expect it: the file, its table (and the GRANT to PUBLIC) and its tracker row gone.
+test.afterAll(async () => {
+  rmSync(MIGRATION, { force: true })
+  const db = new pg.Client(process.env.E2E_PRODUCTION_SUPERUSER_URL)
+  await db.connect()
+  try {
+    await db.query(`DROP TABLE IF EXISTS release_notes; DELETE FROM dbsafe_migrations WHERE name = '007_release_notes'`)
+  } finally {
+    await db.end()
+  }
+})
 
 test('an admin deploys production as a record: stopped at the gate, fixes and overrides, backs up, migrates, restarts and reads the privileges difference', async ({ page }) => {
   test.setTimeout(240_000)
