@@ -1,19 +1,8 @@
-import { spawn } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '~scripts/pg-cluster'
+import { cli } from '../support/cli'
 import { json } from '../support/http'
 import { startConsoleFixture, type ConsoleFixture } from '../support/fixture'
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  const child = spawn(process.execPath, ['bin/dbsafe.mjs', ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (d) => { stdout += d })
-  child.stderr.on('data', (d) => { stderr += d })
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
-}
 
 describe('npx dbsafe check', () => {
   let c: ConsoleFixture

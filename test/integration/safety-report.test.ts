@@ -1,6 +1,5 @@
 // The safety report's claims, each checked against the live state read independently here (catalog queries,
 // dotenv's own parser, the files on disk, the gate), never against the report generator's own helpers.
-import { spawn } from 'node:child_process'
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,20 +7,12 @@ import { parse as dotenvParse } from 'dotenv'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { renderReportHtml } from '~app/components/report/render'
 import type { SafetyReport } from '~contract/report'
+import { cli } from '../support/cli'
 import { json } from '../support/http'
 import { cluster, queryRows } from '../support/db'
 import { startConsoleFixture, type ConsoleFixture, type TargetFixture } from '../support/fixture'
 
 const HOSTILE_NOTE = 'Rollback: restore db_backup_1 <script>alert(1)</script> [click](javascript:alert(2)) ![x](http://evil.example/x.png) | col'
-
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  const child = spawn(process.execPath, ['bin/dbsafe.mjs', ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (d) => { stdout += d })
-  child.stderr.on('data', (d) => { stderr += d })
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
-}
 
 /** The text of one `## ` section. */
 const section = (md: string, title: string): string => {
