@@ -39,8 +39,19 @@ const grantsOf = (acl: string, owner: string) => `(SELECT json_agg(json_build_ob
 const tablePriv = (p: string, seq: string) =>
   `CASE WHEN c.relkind = 'S' THEN ${seq} ELSE has_table_privilege(me.oid, c.oid, '${p}') END`
 
+// Tables sharing an ACL and owner (most of them, on a big catalog) share its exploded grants: each distinct
+// ACL is exploded once, and its JSON comes back once, on the row of its first relation (its "acl"), which
+// loadRelations hands to every row with the same acl. The filter reads the computed columns through
+// OFFSET 0, so they are computed once and only the kept rows sorted.
 const RELATIONS = `
-WITH ${ME}, rel AS MATERIALIZED (
+WITH ${ME},
+acl AS (
+  SELECT c.relacl, c.relowner, min(c.oid) AS first FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND ${USER_SCHEMA}
+  GROUP BY c.relacl, c.relowner
+),
+acl_grants AS (SELECT acl.relacl, acl.relowner, acl.first, ${grantsOf('acl.relacl', 'acl.relowner')} AS grants FROM acl CROSS JOIN me),
+rel AS (
   SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS kind, pg_get_userbyid(c.relowner) AS owner,
     c.relrowsecurity AS "rlsEnabled", c.relforcerowsecurity AS "rlsForced",
     pg_has_role(me.oid, c.relowner, 'MEMBER') AS owner_member,
@@ -55,11 +66,13 @@ WITH ${ME}, rel AS MATERIALIZED (
     ${tablePriv('DELETE', 'false')} AS del,
     ${tablePriv('TRUNCATE', 'false')} AS trn,
     CASE WHEN c.relkind = 'S' THEN has_sequence_privilege(me.oid, c.oid, 'USAGE') ELSE false END AS usg,
-    ${grantsOf('c.relacl', 'c.relowner')} AS grants
+    g.grants IS NOT NULL AS granted, g.first AS acl, CASE WHEN c.oid = g.first THEN g.grants::text END AS grants
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace CROSS JOIN me
+  LEFT JOIN acl_grants g ON g.relacl = c.relacl AND g.relowner = c.relowner
   WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND ${USER_SCHEMA}
+  OFFSET 0
 )
-SELECT * FROM rel WHERE owner_member OR sel OR ins OR upd OR del OR trn OR usg OR grants IS NOT NULL
+SELECT * FROM rel WHERE owner_member OR sel OR ins OR upd OR del OR trn OR usg OR granted
 ORDER BY schema, name`
 
 const SCHEMAS = `
@@ -110,11 +123,15 @@ export async function loadRelations(pool: pg.Pool, role: string): Promise<Relati
   // running it (measured at 50,000 tables: 3–4.8 s with JIT, 1.9 s without).
   const client = await pool.connect()
   try {
-    await client.query('BEGIN READ ONLY')
-    await client.query('SET LOCAL jit = off')
-    const { rows } = await client.query<RelationRow>(RELATIONS, [role])
+    // One round trip; work_mem: the kept rows are sorted in memory rather than on disk (a few MB at 50,000 tables).
+    await client.query("BEGIN READ ONLY; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
+    const { rows } = await client.query<Omit<RelationRow, 'grants'> & { acl: number | null, grants: string | AclItem[] | null }>(RELATIONS, [role])
     await client.query('COMMIT')
-    return rows
+    // One array per distinct ACL, shared by its rows: buildTables works out each one's sources once.
+    const parsed = new Map<number, AclItem[]>()
+    for (const row of rows) if (typeof row.grants === 'string') parsed.set(row.acl!, JSON.parse(row.grants) as AclItem[])
+    for (const row of rows) row.grants = row.acl === null ? null : parsed.get(row.acl) ?? null
+    return rows as RelationRow[]
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {})
     throw err

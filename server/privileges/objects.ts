@@ -2,28 +2,47 @@ import type {
   DatabasePrivileges, DefaultObjectType, DefaultPrivilege, SchemaPrivileges, SequencePrivileges, SequencePower, Source,
   TableKind, TablePower, TablePrivileges,
 } from '~contract/privileges'
-import type { DatabaseRow, DefaultAclRow, RelationRow, SchemaRow } from './catalog'
+import type { AclItem, DatabaseRow, DefaultAclRow, RelationRow, SchemaRow } from './catalog'
 import { grantSources, ownedBy, ownershipSources, predefinedSources, superuserSources, type SourceContext } from './sources'
 
 const KINDS: Record<string, TableKind> = { r: 'table', p: 'partitioned table', v: 'view', m: 'materialized view' }
 
+// Tables with the same owner and the same ACL (one parsed array per distinct ACL, see loadRelations) have the
+// same sources: they are worked out once per pair and shared, so the work follows the distinct ACLs, not the tables.
+function perOwnerAndAcl<T>(make: (owner: string, grants: AclItem[] | null) => T): (r: RelationRow) => T {
+  const byOwner = new Map<string, Map<AclItem[] | null, T>>()
+  return (r) => {
+    let byAcl = byOwner.get(r.owner)
+    if (!byAcl) byOwner.set(r.owner, byAcl = new Map())
+    let made = byAcl.get(r.grants)
+    if (made === undefined) byAcl.set(r.grants, made = make(r.owner, r.grants))
+    return made
+  }
+}
+
 export function buildTables(rows: RelationRow[], ctx: SourceContext): TablePrivileges[] {
-  return rows.filter((r) => r.kind !== 'S').map((r) => {
-    const su = superuserSources(ctx)
-    const own = [...ownershipSources(r.owner, ctx), ...su]
-    const read = predefinedSources('pg_read_all_data', ctx)
-    const write = predefinedSources('pg_write_all_data', ctx)
-    const sources: Record<TablePower, Source[]> = {
-      drop: own, alter: own,
-      truncate: [...own, ...grantSources(r.grants, 'TRUNCATE', ctx)],
-      delete: [...own, ...grantSources(r.grants, 'DELETE', ctx), ...write],
-      update: [...own, ...grantSources(r.grants, 'UPDATE', ctx), ...write],
-      insert: [...own, ...grantSources(r.grants, 'INSERT', ctx), ...write],
-      select: [...own, ...grantSources(r.grants, 'SELECT', ctx), ...read],
-    }
+  const su = superuserSources(ctx)
+  const read = predefinedSources('pg_read_all_data', ctx)
+  const write = predefinedSources('pg_write_all_data', ctx)
+  const sourcesOf = perOwnerAndAcl((owner, grants): Record<TablePower, Source[]> => {
+    const own = [...ownershipSources(owner, ctx), ...su]
     return {
+      drop: own, alter: own,
+      truncate: [...own, ...grantSources(grants, 'TRUNCATE', ctx)],
+      delete: [...own, ...grantSources(grants, 'DELETE', ctx), ...write],
+      update: [...own, ...grantSources(grants, 'UPDATE', ctx), ...write],
+      insert: [...own, ...grantSources(grants, 'INSERT', ctx), ...write],
+      select: [...own, ...grantSources(grants, 'SELECT', ctx), ...read],
+    }
+  })
+  const out: TablePrivileges[] = []
+  for (const r of rows) {
+    if (r.kind === 'S') continue
+    const sources = sourcesOf(r)
+    const owns = sources.drop.length > 0
+    out.push({
       schema: r.schema, name: r.name, kind: KINDS[r.kind], owner: r.owner, ownedByRole: ownedBy(r.owner, ctx),
-      canDrop: own.length > 0, canAlter: own.length > 0,
+      canDrop: owns, canAlter: owns,
       canTruncate: r.trn || sources.truncate.length > 0,
       canDelete: r.del || sources.delete.length > 0,
       canUpdate: r.upd || sources.update.length > 0,
@@ -31,29 +50,39 @@ export function buildTables(rows: RelationRow[], ctx: SourceContext): TablePrivi
       canSelect: r.sel || sources.select.length > 0,
       rls: { enabled: r.rlsEnabled, forced: r.rlsForced },
       sources,
-    }
-  })
+    })
+  }
+  return out
 }
 
 export function buildSequences(rows: RelationRow[], ctx: SourceContext): SequencePrivileges[] {
-  return rows.filter((r) => r.kind === 'S').map((r) => {
-    const own = [...ownershipSources(r.owner, ctx), ...superuserSources(ctx)]
-    const sources: Record<SequencePower, Source[]> = {
-      drop: own,
-      reset: [...own, ...grantSources(r.grants, 'UPDATE', ctx), ...predefinedSources('pg_write_all_data', ctx)],
-      usage: [...own, ...grantSources(r.grants, 'USAGE', ctx)],
-      select: [...own, ...grantSources(r.grants, 'SELECT', ctx), ...predefinedSources('pg_read_all_data', ctx)],
-    }
+  const su = superuserSources(ctx)
+  const read = predefinedSources('pg_read_all_data', ctx)
+  const write = predefinedSources('pg_write_all_data', ctx)
+  const sourcesOf = perOwnerAndAcl((owner, grants): Record<SequencePower, Source[]> => {
+    const own = [...ownershipSources(owner, ctx), ...su]
     return {
+      drop: own,
+      reset: [...own, ...grantSources(grants, 'UPDATE', ctx), ...write],
+      usage: [...own, ...grantSources(grants, 'USAGE', ctx)],
+      select: [...own, ...grantSources(grants, 'SELECT', ctx), ...read],
+    }
+  })
+  const out: SequencePrivileges[] = []
+  for (const r of rows) {
+    if (r.kind !== 'S') continue
+    const sources = sourcesOf(r)
+    out.push({
       schema: r.schema, name: r.name, owner: r.owner, ownedByRole: ownedBy(r.owner, ctx),
-      canDrop: own.length > 0,
+      canDrop: sources.drop.length > 0,
       canReset: r.upd || sources.reset.length > 0,
       canUsage: r.usg || sources.usage.length > 0,
       canSelect: r.sel || sources.select.length > 0,
       linkedTo: r.linkedTo,
       sources,
-    }
-  })
+    })
+  }
+  return out
 }
 
 export function buildSchemas(rows: SchemaRow[], ctx: SourceContext): SchemaPrivileges[] {

@@ -7,7 +7,11 @@ export const LIST_CAP = 20
 /** Statements for each object of a schema, or, past LIST_CAP objects in it, the schema's loop. */
 export function bySchema<T extends { schema: string }>(items: T[], each: (item: T) => Stmt[], loop: (schema: string, items: T[]) => Stmt[]): Stmt[] {
   const schemas = new Map<string, T[]>()
-  for (const item of items) schemas.set(item.schema, [...(schemas.get(item.schema) ?? []), item])
+  for (const item of items) {
+    const group = schemas.get(item.schema)
+    if (group) group.push(item)
+    else schemas.set(item.schema, [item])
+  }
   return [...schemas].flatMap(([schema, group]) => (group.length > LIST_CAP ? loop(schema, group) : group.flatMap(each)))
 }
 

@@ -16,12 +16,18 @@ const POWERS = [['TRUNCATE', 'canTruncate', 'truncate'], ['DELETE', 'canDelete',
 export function seedCheckGaps(report: PrivilegeReport, seedRows: SeedRow[]): string[] {
   const { role } = report
   const shown = new Set(seedRows.filter((r) => r.grantee === role).map((r) => r.privilege_type.toUpperCase()))
-  const tables = report.tables.filter((t) => t.kind === 'table' || t.kind === 'partitioned table')
+  // One pass over the tables for every fact below.
+  const droppable: TablePrivileges[] = []
+  const able = POWERS.map(() => [] as TablePrivileges[])
+  for (const t of report.tables) {
+    if (t.kind !== 'table' && t.kind !== 'partitioned table') continue
+    if (t.canDrop) droppable.push(t)
+    POWERS.forEach(([, flag], i) => { if (t[flag]) able[i].push(t) })
+  }
   const out: string[] = []
   if (report.attributes.superuser) out.push(`${VIEW} has no row saying ${role} is a superuser, yet it can do anything, including DROP DATABASE`)
-  const droppable = tables.filter((t) => t.canDrop)
-  for (const [priv, flag, power] of POWERS) {
-    const can = tables.filter((t) => t[flag])
+  for (const [i, [priv, , power]] of POWERS.entries()) {
+    const can = able[i]
     if (can.length === 0 || shown.has(priv)) continue
     const why = reasons(can, priv === 'TRUNCATE' ? 'drop' : power)
     if (priv === 'TRUNCATE' && can.every((t) => t.canDrop) && can.length === droppable.length) {
@@ -53,7 +59,11 @@ export function seedCheckGaps(report: PrivilegeReport, seedRows: SeedRow[]): str
 export function directGrantRows(report: PrivilegeReport): SeedRow[] {
   const direct = (src: Source) => src.kind === 'grant' || (src.kind === 'owner' && (src.via?.length ?? 0) <= 1)
   const types = new Set<string>()
+  // Tables with the same owner and ACL share one sources record (objects.ts): each is read once.
+  const seen = new Set<TablePrivileges['sources']>()
   for (const t of report.tables) {
+    if (seen.has(t.sources)) continue
+    seen.add(t.sources)
     for (const [power, sources] of Object.entries(t.sources)) {
       if (ACL_PRIVILEGES.has(power) && sources.some(direct)) types.add(power.toUpperCase())
     }
@@ -76,8 +86,11 @@ export async function seedCheckMisses(pool: pg.Pool, role: string, report?: Priv
 
 function reasons(tables: TablePrivileges[], power: keyof TablePrivileges['sources']): { text: string, single: boolean } {
   const counts = new Map<string, number>()
+  const described = new Map<Source | null, string>()
   for (const t of tables) {
-    const why = describe(t.sources[power][0] ?? null)
+    const first = t.sources[power][0] ?? null
+    let why = described.get(first)
+    if (why === undefined) described.set(first, why = describe(first))
     counts.set(why, (counts.get(why) ?? 0) + 1)
   }
   return { text: [...counts].map(([why, n]) => why.replace('{n}', plural(n, 'table'))).join('; '), single: counts.size === 1 }
