@@ -50,9 +50,11 @@ test('thousands of tables: the verdict and per-schema counts come first, objects
     WHERE n.nspname LIKE 'e2e\\_scale\\_%' AND (pg_has_role($1, c.relowner, 'MEMBER') OR has_table_privilege($1, c.oid, 'SELECT'))`, [app()])
   await db.end()
 
+  // Every privileges answer the page receives, read in full before it is judged (a body arrives after its event).
   const bodies: { url: string, text: string }[] = []
-  page.on('response', async (res: Response) => {
-    if (res.url().includes('/api/targets/production/privileges')) bodies.push({ url: res.url(), text: await res.text().catch(() => '') })
+  const reading: Promise<unknown>[] = []
+  page.on('response', (res: Response) => {
+    if (res.url().includes('/api/targets/production/privileges')) reading.push(res.text().catch(() => '').then((text) => bodies.push({ url: res.url(), text })))
   })
   await page.setViewportSize({ width: 1440, height: 900 })
   await loginAsAdmin(page)
@@ -64,6 +66,7 @@ test('thousands of tables: the verdict and per-schema counts come first, objects
 
   // No answer the page asked for holds every object: the summary lists none (its findings name a sample,
   // and the remediation SQL the tables it moves), a page of the matrix at most 100.
+  await Promise.all(reading)
   expect(bodies.length).toBeGreaterThan(0)
   for (const b of bodies) {
     const body = JSON.parse(b.text)
