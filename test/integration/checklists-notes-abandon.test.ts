@@ -16,12 +16,8 @@ describe('checklist notes after the tick, and abandoned runs', () => {
 
   beforeAll(async () => {
     c = await startConsoleFixture({ targets: ['main'] })
-    const admin = await c.login('admin', c.adminPassword)
-    for (const [username, role] of [['nora', 'operator'], ['vera', 'viewer']]) {
-      await c.request('/api/users', { method: 'POST', cookie: admin, body: { username, password: `${username}-password-1`, role } })
-    }
-    operator = await c.login('nora', 'nora-password-1')
-    viewer = await c.login('vera', 'vera-password-1')
+    operator = await c.signInAs('nora', 'operator')
+    viewer = await c.signInAs('vera', 'viewer')
   })
   afterAll(async () => { await c?.cleanup() })
 

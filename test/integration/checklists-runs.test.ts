@@ -19,11 +19,8 @@ describe('checklist runs over HTTP', () => {
   beforeAll(async () => {
     c = await startConsoleFixture({ targets: ['main', 'other'] })
     admin = await c.login('admin', c.adminPassword)
-    for (const [username, role] of [['otto', 'operator'], ['vic', 'viewer']]) {
-      await c.request('/api/users', { method: 'POST', cookie: admin, body: { username, password: `${username}-password-1`, role } })
-    }
-    operator = await c.login('otto', 'otto-password-1')
-    viewer = await c.login('vic', 'vic-password-1')
+    operator = await c.signInAs('otto', 'operator')
+    viewer = await c.signInAs('vic', 'viewer')
   })
   afterAll(async () => { await c?.cleanup() })
   // The file's two runs and what is done to them, each done once by the first test that needs it.

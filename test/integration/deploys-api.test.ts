@@ -13,11 +13,8 @@ describe('deploys over HTTP', () => {
   beforeAll(async () => {
     c = await startConsoleFixture({ targets: ['main'] })
     admin = await c.login('admin', c.adminPassword)
-    for (const [username, role] of [['otto', 'operator'], ['vic', 'viewer']]) {
-      await c.request('/api/users', { method: 'POST', cookie: admin, body: { username, password: `${username}-password-1`, role } })
-    }
-    operator = await c.login('otto', 'otto-password-1')
-    viewer = await c.login('vic', 'vic-password-1')
+    operator = await c.signInAs('otto', 'operator')
+    viewer = await c.signInAs('vic', 'viewer')
   })
   afterAll(async () => { await c?.cleanup() })
 

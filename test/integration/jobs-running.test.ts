@@ -19,11 +19,8 @@ describe('running jobs of a target, while a backup is held mid-dump', () => {
   beforeAll(async () => {
     c = await startConsoleFixture()
     admin = await c.login('admin', c.adminPassword)
-    for (const [u, role] of [['oscar', 'operator'], ['vina', 'viewer']]) {
-      await c.request('/api/users', { method: 'POST', cookie: admin, body: { username: u, password: `${u}-password-1`, role } })
-    }
-    operator = await c.login('oscar', 'oscar-password-1')
-    viewer = await c.login('vina', 'vina-password-1')
+    operator = await c.signInAs('oscar', 'operator')
+    viewer = await c.signInAs('vina', 'viewer')
     // Left by a console that died mid-dump: no job writes it.
     writeFileSync(join(c.targets[0].dir, 'backups', 'dbsafe_main_20261101T020000Z.dump.partial'), 'PGDMP half a dump')
     blocker = new pg.Client(cluster().urlFor(c.targets[0].database))

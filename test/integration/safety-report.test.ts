@@ -50,8 +50,7 @@ describe('safety report', () => {
     // Written an hour ago: a file changed in the last minute may still be being written.
     utimesSync(corrupt, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000))
     admin = await c.login('admin', c.adminPassword)
-    await c.request('/api/users', { method: 'POST', cookie: admin, body: { username: 'watcher', password: 'watcher-password-1', role: 'viewer' } })
-    viewer = await c.login('watcher', 'watcher-password-1')
+    viewer = await c.signInAs('watcher', 'viewer')
     const run = await json(await c.request('/api/targets/main/checklists/runs', { method: 'POST', cookie: admin, body: { phase: 'pre' } }))
     await c.request(`/api/targets/main/checklists/runs/${run.id}/items/rollback-plan`, { method: 'PUT', cookie: admin, body: { done: true, note: HOSTILE_NOTE } })
     startedAt = Date.now()

@@ -18,6 +18,8 @@ export interface ConsoleFixture extends RunningConsole {
   targets: TargetFixture[]
   /** Logs in and returns the session cookie header value. */
   login: (username: string, password: string) => Promise<string>
+  /** Adds a user with this role (password `<username>-password-1`, as the admin) and returns its session cookie. */
+  signInAs: (username: string, role: 'viewer' | 'operator' | 'admin') => Promise<string>
   request: (path: string, init?: { method?: string, body?: unknown, cookie?: string, headers?: Record<string, string> }) => Promise<Response>
   cleanup: () => Promise<void>
 }
@@ -76,8 +78,14 @@ export async function startConsoleFixture(opts: {
     redirect: 'manual',
   })
   const login = (username: string, password: string) => loginCookie(running.url, username, password)
+  const signInAs: ConsoleFixture['signInAs'] = async (username, role) => {
+    const password = `${username}-password-1`
+    const res = await request('/api/users', { method: 'POST', cookie: await login('admin', adminPassword), body: { username, password, role } })
+    if (res.status !== 201) throw new Error(`adding ${username}: ${res.status} ${await res.text()}`)
+    return login(username, password)
+  }
   return {
-    ...running, adminPassword, consoleDatabaseUrl: consoleDb.url, env, targets, login, request,
+    ...running, adminPassword, consoleDatabaseUrl: consoleDb.url, env, targets, login, signInAs, request,
     cleanup: async () => {
       await running.stop()
       await Promise.all(targets.map((t) => t.drop()))
